@@ -1,0 +1,58 @@
+# Two commands: `make demo` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check --quiet
+
+.PHONY: demo test venv venv-dev lint typecheck schema serve worker bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make re-runs instant while requirements are unchanged.
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP) -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+## demo: set up and run the embedded mode (SQLite, folder broker, in-memory channel layer)
+demo: venv
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py serve_embedded --host 127.0.0.1 --port $(PORT)
+
+## test: lint, type-check, migration and schema checks, then the whole suite
+test: venv-dev lint typecheck
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
+	$(BIN)/pytest
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv-dev
+	$(BIN)/mypy .
+
+## schema: refresh the OpenAPI snapshot after an intended API change
+schema: venv-dev
+	$(BIN)/python manage.py spectacular --file tests/snapshots/openapi.yaml --validate --fail-on-warn
+
+## production processes (see Procfile)
+serve: venv
+	$(BIN)/uvicorn shop_ai.asgi:application --host 0.0.0.0 --port $(PORT)
+
+worker: venv
+	$(BIN)/celery -A shop_ai worker --loglevel=INFO
+
+bench: venv-dev
+	@for script in bench/bench_*.py; do echo "# $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,44 @@
+"""Shared API view base: every queryset is scoped to the requester's store."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from rest_framework import generics, viewsets
+
+from shop_ai.models import Store
+from shop_ai.tenancy import Tenant
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+class StoreScopedMixin:
+    """Filters ``queryset`` by the requester's store through ``store_field``.
+
+    A row of another store is simply not in the queryset, so it answers 404, never 403.
+    """
+
+    store_field = "store"
+    request: Any
+
+    @property
+    def tenant(self) -> Tenant:
+        tenant: Tenant = self.request.tenant
+        return tenant
+
+    @property
+    def store(self) -> Store:
+        return self.tenant.store
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset()  # type: ignore[misc]
+        return queryset.filter(**{self.store_field: self.store})
+
+
+class StoreScopedGenericAPIView(StoreScopedMixin, generics.GenericAPIView[ModelT]):
+    pass
+
+
+class StoreScopedViewSet(StoreScopedMixin, viewsets.GenericViewSet[ModelT]):
+    pass

@@ -1,0 +1,57 @@
+"""The studio socket: a store's members and keys receive live events about their store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from shop_ai.after_commit import store_group
+from shop_ai.models import ApiKey, Store
+from shop_ai.selectors import membership_for
+
+
+@database_sync_to_async
+def _store_for_scope(scope: dict[str, Any]) -> Store | None:
+    api_key: ApiKey | None = scope.get("api_key")
+    if api_key is not None:
+        return api_key.store
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return None
+    session = scope.get("session")
+    store_id = session.get("shop_ai_store_id") if session is not None else None
+    membership = membership_for(user, store_id)
+    return membership.store if membership else None
+
+
+class StudioConsumer(AsyncJsonWebsocketConsumer):
+    """``/ws/studio/``: joins the requester's store group and relays its events.
+
+    Events arrive from ``shop_ai.after_commit.broadcast`` as ``{"type": "store.event",
+    "event": {...}}`` and go to the client as the inner event.
+    """
+
+    store_id: int | None = None
+
+    async def connect(self) -> None:
+        store = await _store_for_scope(self.scope)
+        if store is None:
+            await self.close(code=4401)
+            return
+        self.store_id = store.pk
+        await self.channel_layer.group_add(store_group(store.pk), self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "store": {"id": store.pk, "slug": store.slug}})
+
+    async def disconnect(self, code: int) -> None:
+        if self.store_id is not None:
+            await self.channel_layer.group_discard(store_group(self.store_id), self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def store_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])

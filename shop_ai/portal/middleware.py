@@ -1,0 +1,20 @@
+"""Attaches the signed-in user's current store to every portal request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from shop_ai.tenancy import resolve_tenant
+
+
+class CurrentStoreMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Lazy: API requests resolve their own tenant from the key and never pay this query.
+        request.tenant = SimpleLazyObject(lambda: resolve_tenant(request))  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -1,0 +1,122 @@
+"""Tenants are walls: every API route, every method, tried with another store's credentials.
+
+``CASES`` names every route under /api/v1/. ``test_every_api_route_has_a_case`` walks the URL
+configuration and fails when a route is added without a case here, so no endpoint can ship
+without a cross-tenant test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from shop_ai import services
+from shop_ai.models import Store
+from tests.conftest import Actor
+
+ObjectMaker = Callable[[Store], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to reach one route for an object that belongs to ``store``.
+
+    ``make`` creates a victim object in a store and returns the URL kwargs; ``None`` for
+    routes that address the requester's own store or a collection. ``body`` is what a
+    write sends; ``owner_only`` routes refuse API keys and need a signed-in owner.
+    """
+
+    methods: tuple[str, ...]
+    make: ObjectMaker | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+    owner_only: bool = False
+
+
+def _api_key(store: Store) -> dict[str, Any]:
+    return {"pk": services.api_key_create(store=store, name="victim").api_key.pk}
+
+
+CASES: dict[str, Case] = {
+    "store": Case(methods=("GET", "PATCH"), body={"brand_tagline": "pwned"}),
+    "api-key-list": Case(methods=("GET", "POST"), body={"name": "x"}, owner_only=True),
+    "api-key-detail": Case(methods=("GET", "DELETE"), make=_api_key, owner_only=True),
+}
+
+
+def _api_route_names() -> set[str]:
+    def walk(patterns: list[Any], prefix: str) -> set[str]:
+        names: set[str] = set()
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                names |= walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
+                # A route without a name cannot be reversed and so cannot be tested.
+                names.add(pattern.name or f"<unnamed {route}>")
+        return names
+
+    return walk(get_resolver().url_patterns, "")
+
+
+def test_every_api_route_has_a_case() -> None:
+    missing = _api_route_names() - set(CASES)
+    assert not missing, f"API routes without a cross-tenant test: {sorted(missing)}"
+
+
+def _request(client: Any, method: str, url: str, body: dict[str, Any]) -> Any:
+    call = getattr(client, method.lower())
+    return call(url, body, format="json") if method in {"POST", "PUT", "PATCH"} else call(url)
+
+
+def _attacker_client(bob: Actor, case: Case) -> Any:
+    return bob.owner_client() if case.owner_only else bob.client()
+
+
+OBJECT_ROUTES = [(n, m) for n, c in sorted(CASES.items()) if c.make for m in c.methods]
+OWN_STORE_READS = [n for n, c in sorted(CASES.items()) if not c.make and "GET" in c.methods]
+ALL_ROUTES = [(n, m) for n, c in sorted(CASES.items()) for m in c.methods]
+RESTRICTED = [(n, m) for n, m in ALL_ROUTES if m != "GET" or CASES[n].owner_only]
+
+
+def _url(route: str, store: Store) -> str:
+    case = CASES[route]
+    return reverse(route, kwargs=case.make(store) if case.make else {})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), OBJECT_ROUTES)
+def test_another_stores_object_is_not_found(alice: Actor, bob: Actor, route: str, method: str):
+    case = CASES[route]
+    response = _request(_attacker_client(bob, case), method, _url(route, alice.store), case.body)
+    assert response.status_code == 404, response.content
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", OWN_STORE_READS)
+def test_collections_and_own_store_routes_show_no_other_store(alice: Actor, bob: Actor, route: str):
+    response = _request(_attacker_client(bob, CASES[route]), "GET", reverse(route), {})
+    assert response.status_code == 200
+    assert alice.store.name not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), ALL_ROUTES)
+def test_no_credentials_is_401(alice: Actor, route: str, method: str):
+    response = _request(APIClient(), method, _url(route, alice.store), CASES[route].body)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), RESTRICTED)
+def test_read_keys_cannot_write_and_keys_cannot_do_owner_work(
+    alice: Actor, route: str, method: str
+):
+    response = _request(alice.client("read"), method, _url(route, alice.store), CASES[route].body)
+    assert response.status_code == 403
