@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from catalog.views import product_json_schema
 from shop_ai.api.errors import api_not_found
 from shop_ai.health import healthz
 
@@ -15,7 +16,9 @@ urlpatterns = [
     path("api/v1/", include("shop_ai.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schemas/product.json", product_json_schema, name="product-json-schema"),
     re_path(r"^api/", api_not_found),
+    path("catalog/", include("catalog.urls")),
     path("", include("shop_ai.portal.urls")),
 ]
 

@@ -15,6 +15,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from catalog import services as catalog_services
+from catalog.models import ImportJob, Product
 from shop_ai import services
 from shop_ai.models import Store
 from tests.conftest import Actor
@@ -35,16 +37,56 @@ class Case:
     make: ObjectMaker | None = None
     body: dict[str, Any] = field(default_factory=dict)
     owner_only: bool = False
+    # For collection routes: puts a row in a store and returns text that would reveal it.
+    seed: Callable[[Store], str] | None = None
 
 
 def _api_key(store: Store) -> dict[str, Any]:
     return {"pk": services.api_key_create(store=store, name="victim").api_key.pk}
 
 
+def _victim_product(store: Store) -> str:
+    sku = f"VICTIM-{store.pk}"
+    catalog_services.products_upsert_json(
+        store=store, items=[{"sku": sku, "title": "Victim secret lamp", "price": "10.00"}]
+    )
+    return sku
+
+
+def _product(store: Store) -> dict[str, Any]:
+    sku = _victim_product(store)
+    return {"pk": Product.objects.get(store=store, sku=sku).pk}
+
+
+def _victim_import(store: Store) -> str:
+    ImportJob.objects.create(store=store, source_name="victim-secret-feed.csv")
+    return "victim-secret-feed.csv"
+
+
+def _import(store: Store) -> dict[str, Any]:
+    _victim_import(store)
+    return {"pk": ImportJob.objects.filter(store=store).latest("pk").pk}
+
+
+PRODUCT_BODY = {"sku": "NEW-1", "title": "New", "price": "5.00"}
+
+
 CASES: dict[str, Case] = {
     "store": Case(methods=("GET", "PATCH"), body={"brand_tagline": "pwned"}),
     "api-key-list": Case(methods=("GET", "POST"), body={"name": "x"}, owner_only=True),
     "api-key-detail": Case(methods=("GET", "DELETE"), make=_api_key, owner_only=True),
+    "product-list": Case(methods=("GET", "POST"), body=PRODUCT_BODY, seed=_victim_product),
+    "product-detail": Case(methods=("GET", "PATCH", "DELETE"), make=_product, body={"title": "x"}),
+    "product-bulk": Case(methods=("POST",), body={"products": [PRODUCT_BODY]}),
+    "product-export": Case(methods=("GET",), seed=_victim_product),
+    "import-list": Case(
+        methods=("GET", "POST"),
+        body={"source_url": "https://example.com/f.csv"},
+        seed=_victim_import,
+    ),
+    "import-detail": Case(methods=("GET",), make=_import),
+    "import-errors": Case(methods=("GET",), make=_import),
+    "import-cancel": Case(methods=("POST",), make=_import),
 }
 
 
@@ -100,9 +142,12 @@ def test_another_stores_object_is_not_found(alice: Actor, bob: Actor, route: str
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", OWN_STORE_READS)
 def test_collections_and_own_store_routes_show_no_other_store(alice: Actor, bob: Actor, route: str):
-    response = _request(_attacker_client(bob, CASES[route]), "GET", reverse(route), {})
+    case = CASES[route]
+    marker = case.seed(alice.store) if case.seed else alice.store.name
+    response = _request(_attacker_client(bob, case), "GET", reverse(route), {})
     assert response.status_code == 200
-    assert alice.store.name not in response.content.decode()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert marker not in body.decode()
 
 
 @pytest.mark.django_db

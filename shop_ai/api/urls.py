@@ -1,14 +1,23 @@
-"""Routes under /api/v1/. Each app adds its own router here."""
+"""Routes under /api/v1/: the project's own and each app's."""
 
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from catalog.api import ImportViewSet, ProductViewSet
 from shop_ai.api.stores import ApiKeyViewSet, StoreView
 
 router = SimpleRouter()
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
+router.register("products", ProductViewSet, basename="product")
+router.register("imports", ImportViewSet, basename="import")
 
 urlpatterns = [
     path("store/", StoreView.as_view(), name="store"),
+    # A file name, not a collection: no trailing slash.
+    path(
+        "products/export.csv",
+        ProductViewSet.as_view({"get": "export"}),
+        name="product-export",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,410 @@
+"""REST API for products and imports. Views validate, call one service, and serialize."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from catalog import selectors, services
+from catalog.formats import neutralize_formula
+from catalog.models import ImportJob, ImportPolicy, Product, ProductImage, ProductVariant
+from shop_ai.api.views import StoreScopedViewSet
+from shop_ai.errors import Conflict, DomainError
+
+MAX_BULK = 1_000
+
+
+# --- Serializers --------------------------------------------------------------------------
+
+
+class VariantSerializer(serializers.ModelSerializer[ProductVariant]):
+    class Meta:
+        model = ProductVariant
+        fields = ["sku", "title", "options", "price", "compare_at_price", "stock"]
+        read_only_fields = fields
+
+
+class ImageSerializer(serializers.ModelSerializer[ProductImage]):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["id", "source", "position", "alt", "status", "error", "url", "thumbnail_url"]
+        fields += ["width", "height", "sha256"]
+        read_only_fields = fields
+
+    def get_url(self, image: ProductImage) -> str | None:
+        return image.file.url if image.file else None
+
+    def get_thumbnail_url(self, image: ProductImage) -> str | None:
+        return image.thumbnail.url if image.thumbnail else None
+
+
+class ProductSerializer(serializers.ModelSerializer[Product]):
+    variants = VariantSerializer(many=True, read_only=True)
+    images = ImageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "sku",
+            "title",
+            "description_html",
+            "description_text",
+            "brand",
+            "category",
+            "price",
+            "currency",
+            "compare_at_price",
+            "stock",
+            "attributes",
+            "tags",
+            "published",
+            "content_hash",
+            "variants",
+            "images",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class VariantInputSerializer(serializers.Serializer[Any]):
+    sku = serializers.CharField(max_length=64)
+    title = serializers.CharField(required=False, allow_blank=True)
+    options = serializers.DictField(child=serializers.CharField(), required=False)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    compare_at_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01")
+    )
+    stock = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ProductInputSerializer(serializers.Serializer[Any]):
+    """A product in our JSON format (the same schema the JSON importer reads)."""
+
+    sku = serializers.CharField(max_length=64)
+    title = serializers.CharField(max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True)
+    brand = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.CharField(required=False, allow_blank=True)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    currency = serializers.CharField(required=False, min_length=3, max_length=3)
+    compare_at_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    stock = serializers.IntegerField(required=False, allow_null=True)
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    attributes = serializers.DictField(child=serializers.CharField(), required=False)
+    image_urls = serializers.ListField(child=serializers.CharField(), required=False)
+    variants = VariantInputSerializer(many=True, required=False)
+
+
+class BulkInputSerializer(serializers.Serializer[Any]):
+    products = serializers.ListField(
+        child=serializers.DictField(), min_length=1, max_length=MAX_BULK
+    )
+
+
+class UpsertResultSerializer(serializers.Serializer[Any]):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "status",
+            "source_name",
+            "source_url",
+            "requested_format",
+            "detected_format",
+            "policy",
+            "rows_seen",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "rejected_count",
+            "error_code",
+            "error_message",
+            "cancel_requested",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "seconds",
+        ]
+        read_only_fields = fields
+
+
+class ImportCreateSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(required=False)
+    source_url = serializers.URLField(required=False, max_length=2048)
+    format = serializers.CharField(required=False, default="auto")
+    policy = serializers.ChoiceField(
+        choices=ImportPolicy.choices, default=ImportPolicy.SKIP_INVALID
+    )
+
+
+class RowErrorSerializer(serializers.Serializer[Any]):
+    row_number = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField()
+    message = serializers.CharField()
+    sku = serializers.CharField()
+
+
+# --- Views --------------------------------------------------------------------------------
+
+
+def _product_item(data: dict[str, Any]) -> dict[str, Any]:
+    """Our JSON schema item from validated serializer data (decimals as strings)."""
+    item = {k: v for k, v in data.items() if v is not None}
+    for key in ("price", "compare_at_price"):
+        if key in item:
+            item[key] = str(item[key])
+    for variant in item.get("variants", []):
+        for key in ("price", "compare_at_price"):
+            if variant.get(key) is not None:
+                variant[key] = str(variant[key])
+    return item
+
+
+def _product_as_item(product: Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "title": product.title,
+        "description": product.description_html,
+        "brand": product.brand,
+        "category": product.category,
+        "price": str(product.price),
+        "currency": product.currency,
+        "compare_at_price": str(product.compare_at_price)
+        if product.compare_at_price is not None
+        else None,
+        "stock": product.stock,
+        "tags": product.tags,
+        "attributes": product.attributes,
+        "image_urls": [image.source for image in product.images.all()],
+        "variants": [
+            {
+                "sku": v.sku,
+                "title": v.title,
+                "options": v.options,
+                "price": str(v.price),
+                "compare_at_price": str(v.compare_at_price) if v.compare_at_price else None,
+                "stock": v.stock,
+            }
+            for v in product.variants.all()
+        ],
+    }
+
+
+def _raise_row_errors(errors: list[Any]) -> None:
+    if errors:
+        raise DomainError(
+            "The product data is invalid; nothing was saved.",
+            code="invalid",
+            details=[RowErrorSerializer(error).data for error in errors[:100]],
+        )
+
+
+PRODUCT_FILTERS = [
+    OpenApiParameter("q", str, description="Search in title and SKU."),
+    OpenApiParameter("category", str, description="Category path prefix."),
+    OpenApiParameter("brand", str),
+    OpenApiParameter("tag", str),
+    OpenApiParameter("in_stock", bool),
+    OpenApiParameter("changed_since", OpenApiTypes.DATETIME),
+    OpenApiParameter("ordering", str, enum=["id", "-id", "title", "-title", "price", "-price"]),
+]
+
+
+class ProductViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    StoreScopedViewSet[Product],
+):
+    """Products of the requester's store, upserted by SKU."""
+
+    serializer_class = ProductSerializer
+    queryset = Product.objects.prefetch_related("variants", "images")
+
+    def get_queryset(self) -> Any:
+        params = self.request.query_params
+        in_stock = params.get("in_stock")
+        changed_since = (
+            serializers.DateTimeField().to_internal_value(params["changed_since"])
+            if params.get("changed_since")
+            else None
+        )
+        products = selectors.products_search(
+            self.store,
+            q=params.get("q", ""),
+            category=params.get("category", ""),
+            brand=params.get("brand", ""),
+            tag=params.get("tag", ""),
+            in_stock=None if in_stock is None else in_stock.lower() in {"1", "true", "yes"},
+            changed_since=changed_since,
+        )
+        return products.prefetch_related("variants", "images")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        ordering = self.request.query_params.get("ordering", "-id")
+        if ordering in {"id", "-id", "title", "-title", "price", "-price"} and self.paginator:
+            self.paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")  # type: ignore[attr-defined]
+        return super().paginate_queryset(queryset)
+
+    @extend_schema(parameters=PRODUCT_FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ProductInputSerializer, responses={201: ProductSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ProductInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if self.get_queryset().filter(sku=serializer.validated_data["sku"]).exists():
+            raise Conflict("A product with this SKU exists; PATCH it instead.", code="sku_taken")
+        _, errors = services.products_upsert_json(
+            store=self.store, items=[_product_item(serializer.validated_data)]
+        )
+        _raise_row_errors(errors)
+        product = self.get_queryset().get(sku=serializer.validated_data["sku"])
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProductInputSerializer, responses=ProductSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        product = self.get_object()
+        serializer = ProductInputSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = _product_item(serializer.validated_data)
+        changes.pop("sku", None)  # the SKU is the product's identity
+        _, errors = services.products_upsert_json(
+            store=self.store, items=[{**_product_as_item(product), **changes}]
+        )
+        _raise_row_errors(errors)
+        return Response(ProductSerializer(self.get_object()).data)
+
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.product_delete(product=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=BulkInputSerializer, responses=UpsertResultSerializer)
+    @action(detail=False, methods=["post"])
+    def bulk(self, request: Request) -> Response:
+        """Upsert up to 1,000 products at once. Nothing is saved if any is invalid."""
+        serializer = BulkInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        counts, errors = services.products_upsert_json(
+            store=self.store, items=serializer.validated_data["products"]
+        )
+        _raise_row_errors(errors)
+        return Response(
+            {"created": counts.created, "updated": counts.updated, "unchanged": counts.unchanged}
+        )
+
+    @extend_schema(parameters=PRODUCT_FILTERS, responses={(200, "text/csv"): OpenApiTypes.STR})
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """The products as CSV in our format; cells that look like formulas are neutralised."""
+        products = self.get_queryset().order_by("id")
+        response = StreamingHttpResponse(_csv_rows(products), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="products.csv"'
+        return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    "sku",
+    "title",
+    "description",
+    "brand",
+    "category",
+    "price",
+    "currency",
+    "compare_at_price",
+    "stock",
+    "tags",
+    "image_urls",
+]
+
+
+def _csv_rows(products: Any) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(EXPORT_COLUMNS)
+    for product in products.iterator(chunk_size=1000):
+        row = [
+            product.sku,
+            product.title,
+            product.description_text,
+            product.brand,
+            product.category,
+            product.price,
+            product.currency,
+            product.compare_at_price if product.compare_at_price is not None else "",
+            product.stock if product.stock is not None else "",
+            ",".join(product.tags),
+            " ".join(i.source for i in product.images.all()),
+        ]
+        yield writer.writerow([neutralize_formula(str(cell)) for cell in row])
+
+
+class ImportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    StoreScopedViewSet[ImportJob],
+):
+    """Catalog imports: upload a file (multipart) or give a URL; poll the job."""
+
+    serializer_class = ImportJobSerializer
+    queryset = ImportJob.objects.all()
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=ImportCreateSerializer, responses={202: ImportJobSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = ImportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = services.import_create(
+            store=self.store,
+            upload=data.get("file"),
+            source_url=data.get("source_url", ""),
+            requested_format=data["format"],
+            policy=data["policy"],
+            created_by=request.user if isinstance(request.user, User) else None,
+        )
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=RowErrorSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def errors(self, request: Request, pk: str) -> Response:
+        """The row-level error report, paged."""
+        rows = selectors.import_errors(self.get_object())
+        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
+        return self.get_paginated_response(RowErrorSerializer(page, many=True).data)
+
+    @extend_schema(request=None, responses=ImportJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        job = services.import_cancel(job=self.get_object())
+        return Response(ImportJobSerializer(job).data)

@@ -1,0 +1,89 @@
+"""parse_catalog: bytes in, validated product records and row errors out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from catalog.formats import google_merchant, native, shopify, woocommerce
+from catalog.formats.archive import ArchiveImages, is_zip, open_catalog_zip
+from catalog.formats.csv_rows import ReadStats
+from catalog.formats.detection import (
+    ZIP_FORMAT,
+    detect_text_format,
+    normalize_format_name,
+    resolve_google,
+)
+from catalog.formats.drafts import DraftProduct
+from catalog.formats.errors import CatalogFileError
+from catalog.formats.fields import FieldProblem, parse_currency
+from catalog.formats.records import DEFAULT_LIMITS, ParseLimits, ParseResult, RowError
+from catalog.formats.text_decoding import decode_catalog_text
+from catalog.formats.validation import RecordBuilder
+
+Reader = Callable[..., Iterator[DraftProduct | RowError]]
+
+READERS: dict[str, Reader] = {
+    shopify.FORMAT: shopify.read_shopify,
+    woocommerce.FORMAT: woocommerce.read_woocommerce,
+    google_merchant.XML_FORMAT: google_merchant.read_google_xml,
+    google_merchant.TSV_FORMAT: google_merchant.read_google_tsv,
+    native.CSV_FORMAT: native.read_native_csv,
+    native.JSON_FORMAT: native.read_native_json,
+    native.JSONL_FORMAT: native.read_native_jsonl,
+}
+
+
+def parse_catalog(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    format: str | None = None,  # the spec's keyword; it shadows the builtin only here
+    limits: ParseLimits = DEFAULT_LIMITS,
+    default_currency: str = "USD",
+) -> ParseResult:
+    """Parse a catalog upload.
+
+    The format is detected from the content unless `format` names one (or an alias such
+    as 'shopify', 'woocommerce', 'google', 'csv', 'json', 'jsonl'). A ZIP holds exactly
+    one catalog file plus the images it references by relative path; `format` then names
+    the inner file's format. Whole-file problems raise CatalogFileError; problems of
+    single rows come back in `ParseResult.errors` and never stop the parse.
+    """
+    try:
+        currency = parse_currency(default_currency)
+    except FieldProblem as problem:
+        raise ValueError(f"default_currency {problem}") from None
+    if len(data) > limits.max_bytes:
+        raise CatalogFileError(
+            "file_too_large", f"The file is larger than {limits.max_bytes // 2**20} MB."
+        )
+    requested = normalize_format_name(format) if format else None
+
+    archive: ArchiveImages | None = None
+    container: str | None = None
+    if requested == ZIP_FORMAT or is_zip(data):
+        if not is_zip(data):
+            raise CatalogFileError("malformed", "The file is not a ZIP archive.")
+        filename, data, archive = open_catalog_zip(data, limits)
+        container = ZIP_FORMAT
+        if requested == ZIP_FORMAT:
+            requested = None
+        if is_zip(data):
+            raise CatalogFileError("unknown_format", "ZIP files inside the ZIP are not opened.")
+
+    text, _encoding = decode_catalog_text(data)
+    if requested == "google":
+        requested = resolve_google(text)
+    format_name = requested or detect_text_format(text, filename=filename)
+
+    builder = RecordBuilder(limits=limits, default_currency=currency, archive=archive)
+    stats = ReadStats()
+    for item in READERS[format_name](text, limits=limits, stats=stats):
+        if isinstance(item, RowError):
+            builder.add_stray_error(item)
+        else:
+            builder.add(item)
+    result = builder.result(format_name=format_name, rows=stats.rows)
+    result.container = container
+    result.archive_images = archive
+    return result

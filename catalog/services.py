@@ -1,0 +1,455 @@
+"""Catalog services: start, run and cancel imports; upsert products; delete them."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from catalog import bulk
+from catalog.formats import (
+    CatalogFileError,
+    ParseResult,
+    ProductRecord,
+    content_hash,
+    parse_catalog,
+)
+from catalog.formats.detection import normalize_format_name
+from catalog.models import (
+    ImageStatus,
+    ImportJob,
+    ImportPolicy,
+    ImportRowError,
+    ImportStatus,
+    Product,
+    ProductImage,
+    ProductVariant,
+)
+from catalog.safe_fetch import FetchRefused, resolve_target
+from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
+from shop_ai.errors import Conflict, DomainError
+from shop_ai.models import Store
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_STORED_ROW_ERRORS = 10_000
+# The names sellers pick from; the parser also accepts its exact format names.
+IMPORT_FORMATS = ("shopify", "woocommerce", "google", "csv", "json", "jsonl", "zip")
+
+PRODUCT_FIELDS = (
+    "title",
+    "description_html",
+    "description_text",
+    "brand",
+    "category",
+    "price",
+    "currency",
+    "compare_at_price",
+    "stock",
+    "attributes",
+    "tags",
+    "published",
+    "source_format",
+    "content_hash",
+)
+VARIANT_FIELDS = (
+    "store_id",
+    "product_id",
+    "sku",
+    "title",
+    "options",
+    "price",
+    "compare_at_price",
+    "stock",
+    "position",
+)
+IMAGE_FIELDS = ("store_id", "product_id", "source", "position", "alt", "status", "import_job_id")
+
+
+@dataclass(frozen=True)
+class ApplyCounts:
+    created: int
+    updated: int
+    unchanged: int
+    created_ids: tuple[int, ...] = ()
+    updated_ids: tuple[int, ...] = ()
+
+
+# --- Imports ------------------------------------------------------------------------------
+
+
+def import_create(
+    *,
+    store: Store,
+    upload: UploadedFile | None = None,
+    source_url: str = "",
+    requested_format: str = "auto",
+    policy: str = ImportPolicy.SKIP_INVALID,
+    created_by: User | None = None,
+) -> ImportJob:
+    """Record an import and queue it. The file is kept so the job can run (and re-run) later."""
+    if (upload is None) == (not source_url):
+        raise DomainError("Send either a file or a source_url, not both.", code="one_source")
+    if requested_format != "auto":
+        try:
+            normalize_format_name(requested_format)
+        except CatalogFileError as exc:
+            raise DomainError(
+                str(exc), code="unknown_format", details={"formats": ["auto", *IMPORT_FORMATS]}
+            ) from exc
+    if upload is not None and upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError(
+            f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+            code="file_too_large",
+            status=413,
+        )
+    if source_url:
+        try:
+            resolve_target(source_url)
+        except FetchRefused as exc:
+            raise DomainError(exc.message, code=exc.code) from exc
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            store=store,
+            created_by=created_by,
+            source_name=(upload.name or "upload") if upload else source_url[:255],
+            source_url=source_url,
+            requested_format=requested_format,
+            policy=policy,
+        )
+        if upload is not None:
+            job.file.save(f"{store.pk}/{job.pk}-{_safe_name(upload.name)}", upload, save=True)
+        from catalog.tasks import run_import
+
+        enqueue_on_commit(run_import, job.pk)
+    return job
+
+
+def import_cancel(*, job: ImportJob) -> ImportJob:
+    if job.is_finished:
+        raise Conflict("This import has already finished.", code="import_finished")
+    ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job.refresh_from_db()
+    return job
+
+
+def import_run(*, job_id: int) -> ImportJob | None:
+    """Parse the job's file and apply its valid rows in one transaction.
+
+    All rows are checked before anything is written, so a file that is rejected (hostile,
+    malformed, or invalid under ``all_or_nothing``) writes nothing; the products of an
+    accepted file land together or not at all.
+    """
+    job = ImportJob.objects.select_related("store").filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return job  # deleted, or a redelivered message for work already done
+    if job.cancel_requested:
+        return _finish(job, ImportStatus.CANCELLED)
+    started = time.perf_counter()
+    _set_status(job, ImportStatus.PARSING, started_at=timezone.now())
+    try:
+        data = _read_source(job)
+        result = parse_catalog(
+            data,
+            filename=job.source_name,
+            format=None if job.requested_format == "auto" else job.requested_format,
+            default_currency=job.store.currency,
+        )
+    except CatalogFileError as exc:
+        return _finish(job, ImportStatus.REJECTED, code=exc.code, message=str(exc), t0=started)
+    except FetchRefused as exc:
+        if exc.transient:
+            raise
+        return _finish(job, ImportStatus.REJECTED, code=exc.code, message=exc.message, t0=started)
+    del data
+    _store_row_errors(job, result)
+    job.detected_format = result.format
+    job.rows_seen = result.counts.rows
+    job.rejected_count = result.counts.rejected
+    if job.policy == ImportPolicy.ALL_OR_NOTHING and result.errors:
+        return _finish(
+            job,
+            ImportStatus.REJECTED,
+            code="invalid_rows",
+            message=f"{result.counts.errors} row errors; nothing was imported.",
+            t0=started,
+        )
+    if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        return _finish(job, ImportStatus.CANCELLED, t0=started)
+    _set_status(job, ImportStatus.APPLYING)
+    with transaction.atomic():
+        counts = products_apply(store=job.store, records=result.records, job=job)
+        job.created_count, job.updated_count = counts.created, counts.updated
+        job.unchanged_count = counts.unchanged
+        _finish(job, ImportStatus.SUCCEEDED, t0=started)
+        if ProductImage.objects.filter(import_job=job, status=ImageStatus.PENDING).exists():
+            from catalog.tasks import process_images
+
+            enqueue_on_commit(process_images, job.pk)
+    return job
+
+
+def _read_source(job: ImportJob) -> bytes:
+    if job.source_url:
+        from catalog.safe_fetch import FetchPolicy, fetch_url
+
+        policy = FetchPolicy(max_bytes=MAX_UPLOAD_BYTES, require_image=False, total_timeout_s=60)
+        return fetch_url(job.source_url, policy=policy).body
+    with job.file.open("rb") as handle:
+        data: bytes = handle.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise CatalogFileError("file_too_large", "The file is larger than the upload limit.")
+    return data
+
+
+def _store_row_errors(job: ImportJob, result: ParseResult) -> None:
+    ImportRowError.objects.filter(job=job).delete()  # a re-run replaces the report
+    ImportRowError.objects.bulk_create(
+        [
+            ImportRowError(
+                job=job,
+                row_number=error.row_number,
+                column=error.column[:120],
+                value=error.value[:120],
+                message=error.message[:300],
+                sku=error.sku[:64],
+            )
+            for error in result.errors[:MAX_STORED_ROW_ERRORS]
+        ],
+        batch_size=bulk.BATCH_SIZE,
+    )
+
+
+def _set_status(job: ImportJob, status: str, **fields: Any) -> None:
+    job.status = status
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", *fields])
+    _announce(job)
+
+
+def _finish(
+    job: ImportJob, status: str, *, code: str = "", message: str = "", t0: float | None = None
+) -> ImportJob:
+    job.status = status
+    job.error_code = code
+    job.error_message = message[:500]
+    job.finished_at = timezone.now()
+    if t0 is not None:
+        job.seconds = round(time.perf_counter() - t0, 3)
+    job.save()
+    _announce(job)
+    return job
+
+
+def _announce(job: ImportJob) -> None:
+    event = {
+        "type": "import.progress",
+        "import_id": job.pk,
+        "status": job.status,
+        "created": job.created_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "rejected": job.rejected_count,
+    }
+    broadcast_on_commit(store_group(job.store_id), {"type": "store.event", "event": event})
+
+
+def _safe_name(name: str | None) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in (name or "upload"))
+    return cleaned[-80:] or "upload"
+
+
+# --- Products -----------------------------------------------------------------------------
+
+
+def products_apply(
+    *, store: Store, records: Sequence[ProductRecord], job: ImportJob | None = None
+) -> ApplyCounts:
+    """Upsert ``records`` by SKU. Unchanged products (same content hash) write nothing.
+
+    Call inside a transaction. The store row is locked so two imports of one store queue
+    behind each other instead of racing on the same SKUs.
+    """
+    Store.objects.select_for_update().filter(pk=store.pk).first()
+    hashes = [content_hash(record) for record in records]
+    existing = {
+        sku: (pk, old_hash)
+        for sku, pk, old_hash in Product.objects.filter(store=store)
+        .filter(sku__in=[r.sku for r in records])
+        .values_list("sku", "pk", "content_hash")
+        .iterator(chunk_size=bulk.BATCH_SIZE)
+    }
+    new: list[tuple[ProductRecord, str]] = []
+    changed: list[tuple[int, ProductRecord, str]] = []
+    unchanged = 0
+    for record, digest in zip(records, hashes, strict=True):
+        found = existing.get(record.sku)
+        if found is None:
+            new.append((record, digest))
+        elif found[1] != digest:
+            changed.append((found[0], record, digest))
+        else:
+            unchanged += 1
+    now = timezone.now()
+    bulk.insert_rows(
+        Product,
+        ("store_id", "sku", *PRODUCT_FIELDS, "created_at", "updated_at"),
+        ((store.pk, r.sku, *_product_values(r, h), now, now) for r, h in new),
+    )
+    bulk.update_rows(
+        Product,
+        (*PRODUCT_FIELDS, "updated_at"),
+        [(pk, *_product_values(r, h), now) for pk, r, h in changed],
+    )
+    new_ids = dict(
+        Product.objects.filter(store=store, sku__in=[r.sku for r, _ in new]).values_list(
+            "sku", "pk"
+        )
+    )
+    touched = [(new_ids[r.sku], r) for r, _ in new] + [(pk, r) for pk, r, _ in changed]
+    _replace_children(store, touched, job)
+    return ApplyCounts(
+        created=len(new),
+        updated=len(changed),
+        unchanged=unchanged,
+        created_ids=tuple(new_ids.values()),
+        updated_ids=tuple(pk for pk, _, _ in changed),
+    )
+
+
+def _product_values(record: ProductRecord, digest: str) -> tuple[Any, ...]:
+    return (
+        record.title,
+        record.description_html,
+        record.description_text,
+        record.brand,
+        record.category,
+        record.price,
+        record.currency,
+        record.compare_at_price,
+        record.stock,
+        record.attributes,
+        record.tags,
+        record.published,
+        record.source_format,
+        digest,
+    )
+
+
+def _replace_children(
+    store: Store, touched: Sequence[tuple[int, ProductRecord]], job: ImportJob | None
+) -> None:
+    """Variants are replaced wholesale; images are kept when their source is unchanged, so
+    an already fetched picture is not fetched again."""
+    if not touched:
+        return
+    product_ids = [pk for pk, _ in touched]
+    for start in range(0, len(product_ids), bulk.BATCH_SIZE):
+        ProductVariant.objects.filter(
+            product_id__in=product_ids[start : start + bulk.BATCH_SIZE]
+        ).delete()
+    bulk.insert_rows(
+        ProductVariant,
+        VARIANT_FIELDS,
+        (
+            (store.pk, pk, v.sku, v.title, v.options, v.price, v.compare_at_price, v.stock, i)
+            for pk, record in touched
+            for i, v in enumerate(record.variants)
+        ),
+    )
+    kept: dict[int, dict[str, int]] = {}
+    for start in range(0, len(product_ids), bulk.BATCH_SIZE):
+        for image_pk, product_id, source in ProductImage.objects.filter(
+            product_id__in=product_ids[start : start + bulk.BATCH_SIZE]
+        ).values_list("pk", "product_id", "source"):
+            kept.setdefault(product_id, {})[source] = image_pk
+    stale: list[int] = []
+    fresh: list[tuple[Any, ...]] = []
+    for pk, record in touched:
+        have = kept.get(pk, {})
+        wanted = {ref.url_or_path for ref in record.image_refs}
+        stale += [image_pk for source, image_pk in have.items() if source not in wanted]
+        seen: set[str] = set()
+        for ref in record.image_refs:
+            if ref.url_or_path in have or ref.url_or_path in seen:
+                continue
+            seen.add(ref.url_or_path)
+            fresh.append(
+                (
+                    store.pk,
+                    pk,
+                    ref.url_or_path,
+                    ref.position,
+                    ref.alt,
+                    ImageStatus.PENDING,
+                    job and job.pk,
+                )
+            )
+    for start in range(0, len(stale), bulk.BATCH_SIZE):
+        ProductImage.objects.filter(pk__in=stale[start : start + bulk.BATCH_SIZE]).delete()
+    bulk.insert_rows(ProductImage, IMAGE_FIELDS, fresh)
+
+
+def products_upsert_json(
+    *, store: Store, items: list[dict[str, Any]]
+) -> tuple[ApplyCounts, list[Any]]:
+    """Upsert products given as our JSON schema (the API's create, update and bulk paths).
+
+    Validation is the importer's, so a product is checked the same way however it arrives.
+    Returns the counts and the row errors; nothing is written when any item is invalid.
+    """
+    import json
+
+    payload = json.dumps(items, ensure_ascii=False).encode()
+    try:
+        result = parse_catalog(payload, format="json", default_currency=store.currency)
+    except CatalogFileError as exc:
+        raise DomainError(str(exc), code=exc.code) from exc
+    if result.errors:
+        return ApplyCounts(0, 0, 0), list(result.errors)
+    with transaction.atomic():
+        counts = products_apply(store=store, records=result.records)
+    return counts, []
+
+
+def product_delete(*, product: Product) -> None:
+    product.delete()
+
+
+def image_mark(
+    *,
+    image: ProductImage,
+    status: str,
+    error: str = "",
+    data: bytes | None = None,
+    thumbnail: bytes | None = None,
+    sha256: str = "",
+    width: int | None = None,
+    height: int | None = None,
+    extension: str = "jpg",
+) -> ProductImage:
+    """Record the outcome of fetching and checking one image."""
+    image.status = status
+    image.error = error[:300]
+    if data is not None and thumbnail is not None:
+        image.sha256, image.width, image.height = sha256, width, height
+        image.file.save(f"{image.store_id}/{sha256}.{extension}", ContentFile(data), save=False)
+        image.thumbnail.save(f"{image.store_id}/{sha256}.jpg", ContentFile(thumbnail), save=False)
+    image.save()
+    return image
+
+
+def pending_images(job: ImportJob, *, after_pk: int, limit: int) -> Iterable[ProductImage]:
+    return ProductImage.objects.filter(
+        import_job=job, status=ImageStatus.PENDING, pk__gt=after_pk
+    ).order_by("pk")[:limit]

@@ -1,0 +1,67 @@
+"""Celery entry points for imports: take ids, reload, call a service."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+
+logger = logging.getLogger(__name__)
+
+IMAGE_BATCH = 50
+
+
+class ImportTask(Task):
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        # A job whose task failed for good ends as failed with its reason, never stuck.
+        from django.utils import timezone
+
+        from catalog.models import TERMINAL_IMPORT_STATUSES, ImportJob, ImportStatus
+
+        job_id = args[0] if args else kwargs.get("job_id")
+        ImportJob.objects.filter(pk=job_id).exclude(status__in=TERMINAL_IMPORT_STATUSES).update(
+            status=ImportStatus.FAILED,
+            error_code="internal_error",
+            error_message=f"{type(exc).__name__}: {exc}"[:500],
+            finished_at=timezone.now(),
+        )
+
+
+@shared_task(
+    base=ImportTask,
+    name="catalog.run_import",
+    bind=True,
+    max_retries=3,
+    default_retry_delay=10,
+)
+def run_import(self: Task, job_id: int) -> str | None:
+    from catalog.safe_fetch import FetchRefused
+    from catalog.services import import_run
+
+    try:
+        job = import_run(job_id=job_id)
+    except FetchRefused as exc:
+        if not exc.transient:
+            raise
+        raise self.retry(exc=exc, countdown=10 * 2**self.request.retries) from exc
+    return job.status if job else None
+
+
+@shared_task(name="catalog.process_images", bind=True, max_retries=3)
+def process_images(self: Task, job_id: int, after_pk: int = 0) -> int:
+    """Fetch and check one batch of an import's images, then queue the next batch."""
+    from catalog.images import process_image
+    from catalog.models import ImportJob
+    from catalog.services import pending_images
+    from shop_ai.after_commit import enqueue_on_commit
+
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return 0
+    batch = list(pending_images(job, after_pk=after_pk, limit=IMAGE_BATCH))
+    for image in batch:
+        process_image(image=image, job=job)
+    if len(batch) == IMAGE_BATCH:
+        enqueue_on_commit(process_images, job_id, after_pk=batch[-1].pk)
+    return len(batch)
