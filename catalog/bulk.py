@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
@@ -31,12 +30,28 @@ def _field_default(field: Any) -> Any:
     return field.get_default()
 
 
-def _db_value(field: Any, value: Any) -> Any:
-    if isinstance(field, models.JSONField):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+_json_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _to_json(value: Any) -> str:
+    if not value:  # most option, attribute and tag collections are short or empty
+        return "{}" if isinstance(value, dict) else "[]"
+    return _json_encode(value)
+
+
+def _converters(fields: Sequence[Any]) -> list[Any]:
+    """Per column: how to turn a Python value into what COPY sends (None: as it is).
+
+    psycopg adapts str, int, Decimal, bool, datetime and None itself; only JSON needs us.
+    """
+    return [_to_json if isinstance(f, models.JSONField) else None for f in fields]
+
+
+def _copy_row(converters: Sequence[Any], values: Sequence[Any]) -> list[Any]:
+    return [
+        value if convert is None or value is None else convert(value)
+        for convert, value in zip(converters, values, strict=True)
+    ]
 
 
 def insert_rows(
@@ -58,9 +73,9 @@ def insert_rows(
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                converters = _converters(fields)
                 for row in rows:
-                    values = (*row, *default_values)
-                    copy.write_row([_db_value(f, v) for f, v in zip(fields, values, strict=True)])
+                    copy.write_row(_copy_row(converters, (*row, *default_values)))
                     count += 1
         return count
     objects = [model(**dict(zip(field_names, row, strict=True))) for row in rows]
@@ -88,9 +103,9 @@ def update_rows(
             with cursor.cursor.copy(
                 f"COPY _bulk_update ({pk_column}, {', '.join(columns)}) FROM STDIN"
             ) as copy:
+                converters = [None, *_converters(fields)]
                 for row in rows:
-                    values = [_db_value(f, v) for f, v in zip(fields, row[1:], strict=True)]
-                    copy.write_row([row[0], *values])
+                    copy.write_row(_copy_row(converters, row))
             assignments = ", ".join(f"{c} = u.{c}" for c in columns)
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} FROM _bulk_update AS u "  # noqa: S608

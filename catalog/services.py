@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog import bulk
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_STORED_ROW_ERRORS = 10_000
+SKU_LOOKUP_LIMIT = 2_000
 # The names sellers pick from; the parser also accepts its exact format names.
 IMPORT_FORMATS = ("shopify", "woocommerce", "google", "csv", "json", "jsonl", "zip")
 
@@ -284,10 +286,9 @@ def products_apply(
     hashes = [content_hash(record) for record in records]
     existing = {
         sku: (pk, old_hash)
-        for sku, pk, old_hash in Product.objects.filter(store=store)
-        .filter(sku__in=[r.sku for r in records])
-        .values_list("sku", "pk", "content_hash")
-        .iterator(chunk_size=bulk.BATCH_SIZE)
+        for sku, pk, old_hash in _store_products(store, [r.sku for r in records]).values_list(
+            "sku", "pk", "content_hash"
+        )
     }
     new: list[tuple[ProductRecord, str]] = []
     changed: list[tuple[int, ProductRecord, str]] = []
@@ -311,13 +312,10 @@ def products_apply(
         (*PRODUCT_FIELDS, "updated_at"),
         [(pk, *_product_values(r, h), now) for pk, r, h in changed],
     )
-    new_ids = dict(
-        Product.objects.filter(store=store, sku__in=[r.sku for r, _ in new]).values_list(
-            "sku", "pk"
-        )
-    )
-    touched = [(new_ids[r.sku], r) for r, _ in new] + [(pk, r) for pk, r, _ in changed]
-    _replace_children(store, touched, job)
+    new_ids = dict(_store_products(store, [r.sku for r, _ in new]).values_list("sku", "pk"))
+    created = [(new_ids[r.sku], r) for r, _ in new]
+    _replace_children(store, [(pk, r) for pk, r, _ in changed], job, have_children=True)
+    _replace_children(store, created, job, have_children=False)
     return ApplyCounts(
         created=len(new),
         updated=len(changed),
@@ -325,6 +323,15 @@ def products_apply(
         created_ids=tuple(new_ids.values()),
         updated_ids=tuple(pk for pk, _, _ in changed),
     )
+
+
+def _store_products(store: Store, skus: Sequence[str]) -> QuerySet[Product]:
+    """The store's products with these SKUs. For a large batch, reading the whole store is
+    one plain index scan, far cheaper than a query with tens of thousands of parameters."""
+    products = Product.objects.filter(store=store)
+    if len(skus) > SKU_LOOKUP_LIMIT:
+        return products
+    return products.filter(sku__in=skus)
 
 
 def _product_values(record: ProductRecord, digest: str) -> tuple[Any, ...]:
@@ -347,17 +354,23 @@ def _product_values(record: ProductRecord, digest: str) -> tuple[Any, ...]:
 
 
 def _replace_children(
-    store: Store, touched: Sequence[tuple[int, ProductRecord]], job: ImportJob | None
+    store: Store,
+    touched: Sequence[tuple[int, ProductRecord]],
+    job: ImportJob | None,
+    *,
+    have_children: bool,
 ) -> None:
     """Variants are replaced wholesale; images are kept when their source is unchanged, so
-    an already fetched picture is not fetched again."""
+    an already fetched picture is not fetched again. New products have no children yet,
+    so they skip the look-ups."""
     if not touched:
         return
     product_ids = [pk for pk, _ in touched]
-    for start in range(0, len(product_ids), bulk.BATCH_SIZE):
-        ProductVariant.objects.filter(
-            product_id__in=product_ids[start : start + bulk.BATCH_SIZE]
-        ).delete()
+    if have_children:
+        for start in range(0, len(product_ids), bulk.BATCH_SIZE):
+            ProductVariant.objects.filter(
+                product_id__in=product_ids[start : start + bulk.BATCH_SIZE]
+            ).delete()
     bulk.insert_rows(
         ProductVariant,
         VARIANT_FIELDS,
@@ -368,7 +381,7 @@ def _replace_children(
         ),
     )
     kept: dict[int, dict[str, int]] = {}
-    for start in range(0, len(product_ids), bulk.BATCH_SIZE):
+    for start in range(0, len(product_ids) if have_children else 0, bulk.BATCH_SIZE):
         for image_pk, product_id, source in ProductImage.objects.filter(
             product_id__in=product_ids[start : start + bulk.BATCH_SIZE]
         ).values_list("pk", "product_id", "source"):
