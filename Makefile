@@ -26,6 +26,7 @@ venv-dev: $(VENV)/.dev
 demo: venv
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py import_catalog demo/demo_catalog.zip --store demo
 	$(BIN)/python manage.py serve_embedded --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check, migration and schema checks, then the whole suite

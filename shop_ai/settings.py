@@ -160,7 +160,7 @@ if REDIS_URL:
         "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     # The embedded broker is a folder; it and the SQLite file must exist before first use.
     for folder in ("out", "processed", "control"):
         (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)

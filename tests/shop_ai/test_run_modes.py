@@ -50,6 +50,13 @@ def test_embedded_mode_serves_healthz_with_nothing_but_python(tmp_path: Path):
     seeded = subprocess.run(
         [*manage, "seed_demo"], env=env, check=True, cwd=ROOT, capture_output=True, text=True
     ).stdout
+    subprocess.run(
+        [*manage, "import_catalog", str(ROOT / "demo" / "demo_catalog.zip"), "--store", "demo"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "serve_embedded", "--port", str(port)],
@@ -79,6 +86,22 @@ def test_embedded_mode_serves_healthz_with_nothing_but_python(tmp_path: Path):
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             assert json.loads(response.read())["slug"] == "demo"
         assert (tmp_path / "shop_ai.sqlite3").exists()
+        # The worker beside the server consumes the folder broker: the import's images
+        # are fetched from the ZIP, checked and thumbnailed.
+        products_url = f"http://127.0.0.1:{port}/api/v1/products/"
+        deadline = time.monotonic() + 60
+        while True:
+            request = urllib.request.Request(
+                products_url, headers={"Authorization": f"Bearer {key}"}
+            )
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                products = json.loads(response.read())["results"]
+            statuses = {image["status"] for p in products for image in p["images"]}
+            if statuses == {"ready"} or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert len(products) == 4
+        assert statuses == {"ready"}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
