@@ -10,11 +10,12 @@ import csv
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw
 
 STUDIO = (236, 236, 232)
-PRODUCTS = [
+PRODUCTS: list[dict[str, Any]] = [
     {
         "sku": "MUG-STONE-350",
         "title": "Stoneware coffee mug, 350 ml",
@@ -109,7 +110,7 @@ def main() -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for product in PRODUCTS:
             path = f"images/{product['sku'].lower()}.png"
-            archive.writestr(path, draw(str(product["shape"]), product["colour"]))  # type: ignore[arg-type]
+            archive.writestr(path, draw(product["shape"], product["colour"]))
             writer.writerow({**product, "currency": "USD", "image_urls": path})
         archive.writestr("catalog.csv", rows.getvalue())
     print(f"wrote {target}")
