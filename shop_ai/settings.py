@@ -182,6 +182,28 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Generation providers -------------------------------------------------------------------
+# Each names a backend in content/providers; a backend whose files are missing refuses to
+# start with a message naming the setting to change.
+# "template" is the default writer: measured here, SmolLM2-135M ("local") spends ~14 s a
+# product and its copy failed the grounding/compliance checks every time, so the
+# template's copy was used anyway. Set "local" or "openai" to use a model.
+SHOP_AI_TEXT_PROVIDER = os.environ.get("SHOP_AI_TEXT_PROVIDER", "template")
+SHOP_AI_TEXT_OPTIONS: dict[str, dict[str, object]] = {
+    "local": {
+        "cache_dir": str(DATA_DIR / "models" / "smollm2-135m"),
+        "model_path": os.environ.get("SHOP_AI_TEXT_MODEL_PATH") or None,
+    },
+    "openai": {
+        "base_url": os.environ.get("OPENAI_BASE_URL", ""),
+        "api_key": os.environ.get("OPENAI_API_KEY", ""),
+        "model": os.environ.get("OPENAI_MODEL", ""),
+    },
+}
+SHOP_AI_SPEECH_PROVIDER_EN = os.environ.get("SHOP_AI_SPEECH_PROVIDER_EN", "piper")
+SHOP_AI_SPEECH_PROVIDER_ZH = os.environ.get("SHOP_AI_SPEECH_PROVIDER_ZH", "espeak")
+SHOP_AI_VIDEO_SIZE = os.environ.get("SHOP_AI_VIDEO_SIZE", "720x1280")
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -251,6 +273,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AssetKindEnum": "content.models.AssetKind",
+        "StageEnum": "content.models.StageName",
+    },
 }
 
 # --- Security (production) ------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schemas/product.json", product_json_schema, name="product-json-schema"),
     re_path(r"^api/", api_not_found),
     path("catalog/", include("catalog.urls")),
+    path("content/", include("content.urls")),
     path("", include("shop_ai.portal.urls")),
 ]
 

@@ -39,3 +39,40 @@ def member_of(store: Store, role: str = Role.OWNER, **user_fields: Any) -> User:
 
 def api_key_for(store: Store, scope: str = Scope.WRITE) -> str:
     return services.api_key_create(store=store, name=f"{scope} key", scope=scope).raw_key
+
+
+def make_product(store: Store, sku: str = "MUG-1", *, photo: bool = True, **fields: Any) -> Any:
+    """A product with a checked studio photo, as an import would leave it."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    from catalog import services as catalog_services
+    from catalog.models import ImageStatus, Product, ProductImage
+
+    item = {
+        "sku": sku,
+        "title": "Stoneware coffee mug",
+        "price": "18.00",
+        "compare_at_price": "24.00",
+        "brand": "Kiln & Co",
+        "category": "Home > Kitchen",
+        "stock": 42,
+        "attributes": {"material": "stoneware", "capacity": "350 ml"},
+        **fields,
+    }
+    catalog_services.products_upsert_json(store=store, items=[item])
+    product = Product.objects.get(store=store, sku=sku)
+    if photo:
+        image = Image.new("RGB", (600, 600), (236, 236, 232))
+        ImageDraw.Draw(image).rounded_rectangle((170, 150, 430, 470), 30, fill=(46, 94, 140))
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG")
+        row = ProductImage(
+            store=store, product=product, source="photo.png", status=ImageStatus.READY
+        )
+        row.file.save(f"test/{sku}.png", ContentFile(buffer.getvalue()), save=False)
+        row.sha256 = f"{hash(sku) & 0xFFFFFFFF:064x}"
+        row.save()
+    return product

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from catalog import services as catalog_services
 from catalog.models import ImportJob, Product
+from content.models import Asset, GenerationJob
 from shop_ai import services
 from shop_ai.models import Store
 from tests.conftest import Actor
@@ -71,6 +72,38 @@ def _import(store: Store) -> dict[str, Any]:
 PRODUCT_BODY = {"sku": "NEW-1", "title": "New", "price": "5.00"}
 
 
+def _victim_job(store: Store) -> str:
+    job = GenerationJob.objects.create(store=store, kinds=["copy"], locales=["en"])
+    job.options = {"secret": "victim-job-option"}
+    job.save()
+    return "victim-job-option"
+
+
+def _job(store: Store) -> dict[str, Any]:
+    _victim_job(store)
+    return {"pk": GenerationJob.objects.filter(store=store).latest("pk").pk}
+
+
+def _victim_asset(store: Store) -> str:
+    _victim_product(store)
+    product = Product.objects.filter(store=store).latest("pk")
+    Asset.objects.create(
+        store=store,
+        product=product,
+        kind="copy",
+        locale="en",
+        provider="victim-provider",
+        input_hash="0" * 64,
+        product_content_hash=product.content_hash,
+    )
+    return "victim-provider"
+
+
+def _asset(store: Store) -> dict[str, Any]:
+    _victim_asset(store)
+    return {"pk": Asset.objects.filter(store=store).latest("pk").pk}
+
+
 CASES: dict[str, Case] = {
     "store": Case(methods=("GET", "PATCH"), body={"brand_tagline": "pwned"}),
     "api-key-list": Case(methods=("GET", "POST"), body={"name": "x"}, owner_only=True),
@@ -87,6 +120,14 @@ CASES: dict[str, Case] = {
     "import-detail": Case(methods=("GET",), make=_import),
     "import-errors": Case(methods=("GET",), make=_import),
     "import-cancel": Case(methods=("POST",), make=_import),
+    "generation-job-list": Case(
+        methods=("GET", "POST"), body={"products": [1], "kinds": ["copy"]}, seed=_victim_job
+    ),
+    "generation-job-detail": Case(methods=("GET",), make=_job),
+    "generation-job-cancel": Case(methods=("POST",), make=_job),
+    "asset-list": Case(methods=("GET",), seed=_victim_asset),
+    "asset-detail": Case(methods=("GET",), make=_asset),
+    "usage": Case(methods=("GET",), seed=_victim_asset),
 }
 
 

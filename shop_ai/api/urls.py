@@ -4,12 +4,15 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from catalog.api import ImportViewSet, ProductViewSet
+from content.api import AssetViewSet, GenerationJobViewSet, UsageView
 from shop_ai.api.stores import ApiKeyViewSet, StoreView
 
 router = SimpleRouter()
 router.register("api-keys", ApiKeyViewSet, basename="api-key")
 router.register("products", ProductViewSet, basename="product")
 router.register("imports", ImportViewSet, basename="import")
+router.register("generation-jobs", GenerationJobViewSet, basename="generation-job")
+router.register("assets", AssetViewSet, basename="asset")
 
 urlpatterns = [
     path("store/", StoreView.as_view(), name="store"),
@@ -19,5 +22,6 @@ urlpatterns = [
         ProductViewSet.as_view({"get": "export"}),
         name="product-export",
     ),
+    path("usage/", UsageView.as_view(), name="usage"),
     path("", include(router.urls)),
 ]

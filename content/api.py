@@ -1,0 +1,243 @@
+"""REST API for generation jobs, assets and usage. Views validate, call a service, serialize."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from content import services
+from content.models import Asset, AssetKind, GenerationJob, GenerationStage, ReviewState
+from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
+
+
+class StageSerializer(serializers.ModelSerializer[GenerationStage]):
+    class Meta:
+        model = GenerationStage
+        fields = ["product", "locale", "stage", "status", "attempts", "error", "seconds"]
+        read_only_fields = fields
+
+
+class GenerationJobSerializer(serializers.ModelSerializer[GenerationJob]):
+    progress = serializers.SerializerMethodField()
+    cost = serializers.SerializerMethodField()
+    stages = StageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = GenerationJob
+        fields = [
+            "id",
+            "status",
+            "kinds",
+            "locales",
+            "options",
+            "cancel_requested",
+            "error_message",
+            "progress",
+            "cost",
+            "stages",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, job: GenerationJob) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for stage in job.stages.all():
+            counts[stage.status] = counts.get(stage.status, 0) + 1
+        return {"total": sum(counts.values()), **counts}
+
+    def get_cost(self, job: GenerationJob) -> dict[str, Any]:
+        totals = job.assets.aggregate(
+            tokens_in=Sum("tokens_in"),
+            tokens_out=Sum("tokens_out"),
+            compute_seconds=Sum("compute_seconds"),
+            money_usd=Sum("money_usd"),
+        )
+        return {
+            "tokens_in": totals["tokens_in"] or 0,
+            "tokens_out": totals["tokens_out"] or 0,
+            "compute_seconds": round(totals["compute_seconds"] or 0, 3),
+            "money_usd": str(totals["money_usd"] or 0),
+        }
+
+
+class GenerationJobCreateSerializer(serializers.Serializer[Any]):
+    products = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=AssetKind.choices),
+        default=list(AssetKind.values),
+    )
+    locales = serializers.ListField(
+        child=serializers.ChoiceField(choices=services.LOCALES), default=["en"]
+    )
+    options = serializers.DictField(required=False, default=dict)
+
+
+class AssetSerializer(serializers.ModelSerializer[Asset]):
+    url = serializers.SerializerMethodField()
+    extra_url = serializers.SerializerMethodField()
+    is_stale = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "product",
+            "job",
+            "kind",
+            "variant",
+            "locale",
+            "version",
+            "text",
+            "url",
+            "extra_url",
+            "mime_type",
+            "provider",
+            "model_name",
+            "params",
+            "input_hash",
+            "tokens_in",
+            "tokens_out",
+            "compute_seconds",
+            "money_usd",
+            "latency_s",
+            "findings",
+            "metadata",
+            "review_state",
+            "is_stale",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, asset: Asset) -> str | None:
+        return self._absolute(asset.file.url) if asset.file else None
+
+    def get_extra_url(self, asset: Asset) -> str | None:
+        return self._absolute(asset.extra_file.url) if asset.extra_file else None
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class GenerationJobViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    StoreScopedViewSet[GenerationJob],
+):
+    """Generation jobs: products, kinds and locales, run as stages by the workers."""
+
+    serializer_class = GenerationJobSerializer
+    queryset = GenerationJob.objects.prefetch_related("stages")
+
+    @extend_schema(
+        request=GenerationJobCreateSerializer,
+        responses={201: GenerationJobSerializer, 200: GenerationJobSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                location=OpenApiParameter.HEADER,
+                description="Repeat a request safely: the same key returns the same job.",
+            )
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        serializer = GenerationJobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job, created = services.generation_job_create(
+            store=self.store,
+            product_ids=data["products"],
+            kinds=data["kinds"],
+            locales=data["locales"],
+            options=data["options"],
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:100] or None,
+            created_by=request.user if isinstance(request.user, User) else None,
+        )
+        job = self.get_queryset().get(pk=job.pk)
+        return Response(
+            GenerationJobSerializer(job).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request=None, responses=GenerationJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        services.job_cancel(job=self.get_object())
+        return Response(GenerationJobSerializer(self.get_object()).data)
+
+
+ASSET_FILTERS = [
+    OpenApiParameter("product", int),
+    OpenApiParameter("kind", str, enum=AssetKind.values),
+    OpenApiParameter("locale", str),
+    OpenApiParameter("state", str, enum=ReviewState.values),
+    OpenApiParameter("job", int),
+]
+
+
+class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScopedViewSet[Asset]):
+    """Generated assets with download URLs, provenance, cost and review state."""
+
+    serializer_class = AssetSerializer
+    queryset = Asset.objects.select_related("product")
+
+    def get_queryset(self) -> Any:
+        assets = super().get_queryset()
+        params = self.request.query_params
+        filters = {
+            "product_id": params.get("product"),
+            "kind": params.get("kind"),
+            "locale": params.get("locale"),
+            "review_state": params.get("state"),
+            "job_id": params.get("job"),
+        }
+        return assets.filter(**{k: v for k, v in filters.items() if v})
+
+    @extend_schema(parameters=ASSET_FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class UsageRowSerializer(serializers.Serializer[Any]):
+    day = serializers.DateField()
+    provider = serializers.CharField()
+    assets = serializers.IntegerField()
+    tokens_in = serializers.IntegerField()
+    tokens_out = serializers.IntegerField()
+    compute_seconds = serializers.FloatField()
+    money_usd = serializers.DecimalField(max_digits=14, decimal_places=6)
+
+
+class UsageView(StoreScopedGenericAPIView[Asset]):
+    """What generation cost the store, by day and provider."""
+
+    queryset = Asset.objects.all()
+    serializer_class = UsageRowSerializer
+    pagination_class = None
+
+    @extend_schema(responses=UsageRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = (
+            self.get_queryset()
+            .annotate(day=TruncDate("created_at"))
+            .values("day", "provider")
+            .annotate(
+                assets=Count("id", filter=Q()),
+                tokens_in=Sum("tokens_in"),
+                tokens_out=Sum("tokens_out"),
+                compute_seconds=Sum("compute_seconds"),
+                money_usd=Sum("money_usd"),
+            )
+            .order_by("-day", "provider")
+        )
+        return Response(UsageRowSerializer(rows, many=True).data)

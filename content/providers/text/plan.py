@@ -1,0 +1,124 @@
+"""The facts of one product as writers state them: prices, discounts, attributes, a prompt plan."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from content.grounding import LOW_STOCK_THRESHOLD, Facts, real_discount_percents
+from content.providers.text.product_copy import CopyRequest
+
+# Symbols the grounding checker reads back as the same currency ("CA$" is CAD, "$" alone
+# would read as USD in a zh-CN text).
+_CURRENCY_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CNY": "¥",
+    "JPY": "¥",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "HKD": "HK$",
+    "SGD": "S$",
+    "TWD": "NT$",
+}
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """ "$12.99", "¥129", "€8", "12.50 CHF": whole amounts without decimals."""
+    code = currency.upper()
+    if amount == amount.to_integral_value():
+        number = f"{amount.to_integral_value():,}"
+    else:
+        number = f"{amount.quantize(Decimal('0.01')):,}"
+    symbol = _CURRENCY_SYMBOLS.get(code)
+    return f"{symbol}{number}" if symbol else f"{number} {code}"
+
+
+def discount_percent(facts: Facts) -> int | None:
+    """The discount from the compare-at price, rounded down (never overstated); None if none."""
+    percents = real_discount_percents(facts)
+    if not percents:
+        return None
+    floor = int(min(percents))
+    return floor if floor >= 1 else None
+
+
+def low_stock(facts: Facts) -> int | None:
+    """Units left when few enough to say so ("only 3 left"), else None."""
+    if facts.stock is not None and 0 < facts.stock <= LOW_STOCK_THRESHOLD:
+        return facts.stock
+    return None
+
+
+_UNIT_IN_KEY = re.compile(
+    r"(?:^|_)(ml|l|g|kg|mg|cm|mm|m|in|inch|inches|oz|lb|lbs|mah|wh|w|v|gb|tb|h|hours|days|"
+    r"months|years)$",
+    re.IGNORECASE,
+)
+_PLAIN_NUMBER = re.compile(r"\s*\d+(?:\.\d+)?\s*")
+_TRAILING_INCH = re.compile(r"(\d)\s?in$")
+
+
+def attribute_value(key: str, value: str) -> str:
+    """The value as copy states it: {"capacity_ml": "500"} reads "500 ml"."""
+    value = " ".join(value.split()).rstrip(".。;；")  # noqa: RUF001
+    # A bare "in" reads as an inch only at the very end of a text; spelled out it always does.
+    value = _TRAILING_INCH.sub(r"\1 inches", value)
+    if not _PLAIN_NUMBER.fullmatch(value):
+        return value
+    unit = _UNIT_IN_KEY.search(key.strip())
+    return f"{value} {unit.group(1).lower()}" if unit else value
+
+
+def attribute_label(key: str) -> str:
+    """ "capacity_ml" → "capacity", "Country of origin" → "country of origin"."""
+    label = _UNIT_IN_KEY.sub("", key.strip()) or key.strip()
+    return " ".join(label.replace("_", " ").replace("-", " ").split()).lower()
+
+
+AttributeKind = str  # "material", "capacity", "size", "weight", "origin" or "other"
+
+_ATTRIBUTE_KINDS = (
+    ("material", re.compile(r"material|fabric|材质|面料", re.IGNORECASE)),
+    ("capacity", re.compile(r"capacity|volume|容量", re.IGNORECASE)),
+    ("size", re.compile(r"dimension|size|尺寸|规格", re.IGNORECASE)),
+    ("weight", re.compile(r"weight|重量|净重", re.IGNORECASE)),
+    ("origin", re.compile(r"origin|country|made.in|产地|原产", re.IGNORECASE)),
+)
+
+
+def attribute_kind(key: str) -> AttributeKind:
+    for kind, pattern in _ATTRIBUTE_KINDS:
+        if pattern.search(key):
+            return kind
+    return "other"
+
+
+def plan_lines(request: CopyRequest) -> list[str]:
+    """The facts as a compact list for a prompt: the model phrases these and nothing else."""
+    facts = request.facts
+    price = format_money(facts.price, facts.currency)
+    lines = [f"product: {facts.title}"]
+    if facts.brand:
+        lines.append(f"brand: {facts.brand}")
+    if facts.category:
+        lines.append(f"category: {facts.category}")
+    percent = discount_percent(facts)
+    if percent is not None and facts.compare_at_price is not None:
+        was = format_money(facts.compare_at_price, facts.currency)
+        lines.append(f"price: {price} (was {was}, {percent}% off)")
+    else:
+        lines.append(f"price: {price}")
+    for key, value in facts.attributes.items():
+        lines.append(f"{attribute_label(key)}: {attribute_value(key, value)}")
+    for option, values in facts.variant_options.items():
+        lines.append(f"{attribute_label(option)} options: {', '.join(values)}")
+    if facts.warranty:
+        lines.append(f"warranty: {facts.warranty}")
+    lines.extend(f"offer: {offer}" for offer in facts.offers)
+    left = low_stock(facts)
+    if left is not None:
+        lines.append(f"stock: only {left} left")
+    lines.append(f"sold by: {request.brand_name}")
+    return lines

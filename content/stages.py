@@ -1,0 +1,404 @@
+"""What each generation stage reads and makes, between the database and the providers.
+
+``StageContext`` is a snapshot of one product in one locale (facts read from the catalog
+now, the brand kit, the upstream assets' bytes); ``plan_stage`` says which input hash a
+stage's output would have, so unchanged work is reused; ``run_stage_outputs`` calls the
+providers chosen in settings and returns drafts for the service to save.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import time
+import wave
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from catalog.models import ImageStatus, Product, ProductImage
+from content.grounding import Facts
+from content.providers.base import Cost, Provenance, ProviderError
+from shop_ai.models import Store
+
+AI_LABELS = {"en": "AI-generated", "zh-CN": "AI生成"}
+IMAGE_LAYOUTS = ("marketplace_main", "hero_banner", "feature_card", "story_frame")
+
+
+@dataclass(frozen=True)
+class UpstreamAsset:
+    variant: str
+    input_hash: str
+    text: Any = None
+    data: bytes | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageContext:
+    product_id: int
+    sku: str
+    content_hash: str
+    locale: str
+    facts: Facts
+    brand_name: str
+    brand_colours: tuple[str, str, str]
+    options: dict[str, Any]
+    photo: bytes | None
+    photo_hash: str
+    upstream: dict[str, list[UpstreamAsset]]
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        product: Product,
+        store: Store,
+        locale: str,
+        options: dict[str, Any],
+        upstream: Mapping[str, Sequence[Any]],
+    ) -> StageContext:
+        photo_row = (
+            ProductImage.objects.filter(product=product, status=ImageStatus.READY)
+            .exclude(file="")
+            .order_by("position", "pk")
+            .first()
+        )
+        photo = _read(photo_row.file) if photo_row is not None else None
+        return cls(
+            product_id=product.pk,
+            sku=product.sku,
+            content_hash=product.content_hash,
+            locale=locale,
+            facts=facts_for(product),
+            brand_name=product.brand or store.name,
+            brand_colours=(
+                store.brand_primary_colour,
+                store.brand_secondary_colour,
+                store.brand_accent_colour,
+            ),
+            options=dict(options),
+            photo=photo,
+            photo_hash=photo_row.sha256 if photo_row is not None else "",
+            upstream={
+                kind: [
+                    UpstreamAsset(
+                        variant=a.variant,
+                        input_hash=a.input_hash,
+                        text=a.text,
+                        data=_read(a.file) if a.file else None,
+                        metadata=a.metadata,
+                    )
+                    for a in _latest_per_variant(assets)
+                ]
+                for kind, assets in upstream.items()
+            },
+        )
+
+
+def _latest_per_variant(assets: Sequence[Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for asset in assets:  # ordered newest version first within a variant
+        seen.setdefault(asset.variant, asset)
+    return list(seen.values())
+
+
+def _read(file_field: Any) -> bytes:
+    with file_field.open("rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def facts_for(product: Product) -> Facts:
+    """The catalog's facts about a product, read at generation time (never stale)."""
+    options: dict[str, list[str]] = {}
+    for variant in product.variants.all():
+        for key, value in (variant.options or {}).items():
+            options.setdefault(key, [])
+            if value not in options[key]:
+                options[key].append(value)
+    attributes = {str(k): str(v) for k, v in (product.attributes or {}).items()}
+    return Facts(
+        title=product.title,
+        price=Decimal(product.price),
+        currency=product.currency,
+        brand=product.brand,
+        category=product.category,
+        compare_at_price=product.compare_at_price,
+        stock=product.stock,
+        attributes=attributes,
+        variant_options=options,
+        tags=tuple(product.tags or ()),
+    )
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    input_hash: str
+    expected: int  # how many assets the stage makes
+
+
+@dataclass(frozen=True)
+class AssetDraft:
+    variant: str
+    provenance: Provenance
+    text: Any = None
+    data: bytes | None = None
+    extension: str = ""
+    mime_type: str = ""
+    extra_data: bytes | None = None
+    extra_extension: str = ""
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _hash(parts: dict[str, Any]) -> str:
+    payload = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _upstream_hashes(ctx: StageContext, kind: str) -> list[str]:
+    return sorted(a.input_hash for a in ctx.upstream.get(kind, []))
+
+
+def provider_settings() -> dict[str, str]:
+    return {
+        "text": settings.SHOP_AI_TEXT_PROVIDER,
+        "speech_en": settings.SHOP_AI_SPEECH_PROVIDER_EN,
+        "speech_zh": settings.SHOP_AI_SPEECH_PROVIDER_ZH,
+        "video_size": settings.SHOP_AI_VIDEO_SIZE,
+    }
+
+
+def plan_stage(stage: str, ctx: StageContext) -> StagePlan:
+    chosen = provider_settings()
+    base = {"stage": stage, "locale": ctx.locale, "product": ctx.content_hash, "v": 1}
+    if stage == "copy":
+        return StagePlan(_hash({**base, "provider": chosen["text"], "options": ctx.options}), 1)
+    if stage == "image":
+        parts = {**base, "copy": _upstream_hashes(ctx, "copy"), "photo": ctx.photo_hash,
+                 "brand": [ctx.brand_name, *ctx.brand_colours]}  # fmt: skip
+        return StagePlan(_hash(parts), len(IMAGE_LAYOUTS))
+    if stage == "voice":
+        speech = chosen["speech_zh"] if ctx.locale == "zh-CN" else chosen["speech_en"]
+        parts = {**base, "copy": _upstream_hashes(ctx, "copy"), "provider": speech,
+                 "speed": ctx.options.get("voice_speed", 1.0)}  # fmt: skip
+        return StagePlan(_hash(parts), 1)
+    if stage == "video":
+        parts = {**base, "image": _upstream_hashes(ctx, "image"),
+                 "voice": _upstream_hashes(ctx, "voice"), "size": chosen["video_size"],
+                 "brand": [ctx.brand_name, *ctx.brand_colours]}  # fmt: skip
+        return StagePlan(_hash(parts), 1)
+    raise ValueError(f"unknown stage {stage}")
+
+
+def run_stage_outputs(stage: str, ctx: StageContext) -> list[AssetDraft]:
+    runners = {"copy": _run_copy, "image": _run_images, "voice": _run_voice, "video": _run_video}
+    return runners[stage](ctx)
+
+
+def _copy_of(ctx: StageContext) -> dict[str, Any]:
+    copies = ctx.upstream.get("copy", [])
+    if not copies or not isinstance(copies[0].text, dict):
+        raise ProviderError("The copy for this product and locale is missing.")
+    return copies[0].text
+
+
+def _money(amount: Decimal | None, currency: str) -> str | None:
+    if amount is None:
+        return None
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+    symbol = symbols.get(currency)
+    return f"{symbol}{amount:.2f}" if symbol else f"{amount:.2f} {currency}"
+
+
+# --- stages: each calls the providers and describes its outputs ---------------------------
+
+
+def _run_copy(ctx: StageContext) -> list[AssetDraft]:
+    from content.providers.text import CopyRequest, writer_for
+
+    name = settings.SHOP_AI_TEXT_PROVIDER
+    writer = writer_for(name, **settings.SHOP_AI_TEXT_OPTIONS.get(name, {}))
+    result = writer.write(
+        CopyRequest(
+            facts=ctx.facts,
+            locale="zh-CN" if ctx.locale == "zh-CN" else "en",
+            brand_name=ctx.brand_name,
+            sku=ctx.sku,
+        )
+    )
+    findings = [_finding_dict(f) for f in result.findings]
+    metadata = {"fell_back": result.fell_back, "fallback_reason": result.fallback_reason}
+    return [
+        AssetDraft(
+            variant="",
+            provenance=result.provenance,
+            text=result.copy.to_dict(),
+            mime_type="application/json",
+            findings=findings,
+            metadata=metadata,
+        )
+    ]
+
+
+def _finding_dict(finding: Any) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity,
+        "start": finding.start,
+        "end": finding.end,
+        "excerpt": finding.excerpt,
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+    }
+
+
+def _run_images(ctx: StageContext) -> list[AssetDraft]:
+    from content.labels import aigc_metadata, label_png
+    from content.layouts import BrandKit, LayoutInput, encode_png, render_layout
+
+    if ctx.photo is None:
+        raise ProviderError("The product has no checked image to compose with.")
+    copy = _copy_of(ctx)
+    primary, secondary, accent = ctx.brand_colours
+    kit = BrandKit(
+        primary_color=primary, secondary_color=secondary, accent_color=accent, locale=ctx.locale
+    )
+    facts = ctx.facts
+    discount = None
+    if facts.compare_at_price and facts.compare_at_price > facts.price:
+        percent = int((1 - facts.price / facts.compare_at_price) * 100)
+        discount = f"-{percent}%" if percent > 0 else None
+    inp = LayoutInput(
+        product_photo=ctx.photo,
+        headline=str(copy.get("headline", facts.title))[:80],
+        subheadline=str(copy.get("short_description", ""))[:140],
+        features=tuple(str(b)[:60] for b in copy.get("bullets", [])[:3]),
+        price_text=_money(facts.price, facts.currency) or "",
+        compare_at_text=_money(facts.compare_at_price, facts.currency),
+        offer_badge_text=discount,
+        brand_name=ctx.brand_name,
+        locale=ctx.locale,
+        ai_label=AI_LABELS[ctx.locale],
+    )
+    drafts = []
+    for layout in IMAGE_LAYOUTS:
+        started = time.perf_counter()
+        image = render_layout(layout, inp, kit)
+        aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:{layout}:{ctx.locale}")
+        png = label_png(encode_png(image, text_chunks={}), aigc)
+        elapsed = time.perf_counter() - started
+        drafts.append(
+            AssetDraft(
+                variant=layout,
+                provenance=Provenance(
+                    provider="compose",
+                    model=f"layout:{layout}",
+                    params={"size": list(image.size)},
+                    cost=Cost(compute_seconds=elapsed),
+                    latency_s=elapsed,
+                ),
+                data=png,
+                extension="png",
+                mime_type="image/png",
+                metadata={"width": image.size[0], "height": image.size[1], "aigc": aigc},
+            )
+        )
+    return drafts
+
+
+def _run_voice(ctx: StageContext) -> list[AssetDraft]:
+    from content.labels import aigc_metadata, label_wav
+    from content.providers.speech import encode_compressed, speech_for
+
+    copy = _copy_of(ctx)
+    script = " ".join(str(s) for s in copy.get("video_script", [])) or str(copy["headline"])
+    name = (
+        settings.SHOP_AI_SPEECH_PROVIDER_ZH
+        if ctx.locale == "zh-CN"
+        else settings.SHOP_AI_SPEECH_PROVIDER_EN
+    )
+    result = speech_for(name).synthesize(
+        script, locale=ctx.locale, speed=float(ctx.options.get("voice_speed", 1.0))
+    )
+    aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:voice:{ctx.locale}")
+    wav = label_wav(result.wav, aigc)
+    sentences = [
+        {"text": s.text, "start": round(s.start_s, 3), "end": round(s.end_s, 3)}
+        for s in result.sentences
+    ]
+    return [
+        AssetDraft(
+            variant="",
+            provenance=result.provenance,
+            data=wav,
+            extension="wav",
+            mime_type="audio/wav",
+            extra_data=encode_compressed(result.wav),
+            extra_extension="m4a",
+            metadata={"duration_s": result.duration_s, "sentences": sentences, "aigc": aigc},
+        )
+    ]
+
+
+def _run_video(ctx: StageContext) -> list[AssetDraft]:
+    from content.labels import aigc_json, aigc_metadata
+    from content.providers.video import VideoSpec, compose_product_video
+
+    composed = {a.variant: a.data for a in ctx.upstream.get("image", []) if a.data}
+    # The raw studio photo cuts out cleanly; the marketplace image is the fallback.
+    images = (
+        [ctx.photo] if ctx.photo else [composed[k] for k in ("marketplace_main",) if k in composed]
+    )
+    voices = ctx.upstream.get("voice", [])
+    if not images or not voices or not voices[0].data:
+        raise ProviderError("The video needs the product's images and voice first.")
+    copy = _copy_of(ctx)
+    width, height = (int(n) for n in settings.SHOP_AI_VIDEO_SIZE.split("x"))
+    facts = ctx.facts
+    aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:video:{ctx.locale}")
+    primary, secondary, accent = ctx.brand_colours
+    script = [str(line) for line in copy.get("video_script", [])]
+    spec = VideoSpec(
+        product_images=images,
+        sentences=[(s["text"], s["start"], s["end"]) for s in voices[0].metadata["sentences"]],
+        voice_wav=voices[0].data,
+        title=facts.title,
+        price_text=_money(facts.price, facts.currency) or "",
+        compare_at_text=_money(facts.compare_at_price, facts.currency),
+        end_card_text=script[-1] if script else facts.title,
+        primary_color=primary,
+        secondary_color=secondary,
+        accent_color=accent,
+        locale=ctx.locale,
+        ai_label=AI_LABELS[ctx.locale],
+        size=(width, height),
+        metadata={"comment": aigc_json(aigc)},
+    )
+    result = compose_product_video(spec)
+    return [
+        AssetDraft(
+            variant="",
+            provenance=result.provenance,
+            data=result.mp4,
+            extension="mp4",
+            mime_type="video/mp4",
+            metadata={
+                "duration_s": result.duration_s,
+                "width": result.width,
+                "height": result.height,
+                "render_seconds": result.render_seconds,
+                "aigc": aigc,
+            },
+        )
+    ]
+
+
+def wav_duration(data: bytes) -> float:
+    with wave.open(io.BytesIO(data)) as wav:
+        return wav.getnframes() / float(wav.getframerate())

@@ -1,0 +1,138 @@
+"""Generation jobs: stages in dependency order, reuse of unchanged work, idempotency,
+cancellation and failure, through the real template writer and compose layouts."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from content.models import Asset, GenerationJob, GenerationStage, JobStatus, StageStatus
+from tests.conftest import Actor
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _template_writer(settings, tmp_path):
+    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _start(actor: Actor, capture, body: dict, **headers) -> dict:
+    with capture(execute=True):
+        response = actor.client().post("/api/v1/generation-jobs/", body, format="json", **headers)
+    assert response.status_code in (200, 201), response.content
+    return response.json()
+
+
+def test_copy_and_images_are_generated_and_reported(
+    alice: Actor, django_capture_on_commit_callbacks
+):
+    product = make_product(alice.store)
+    job = _start(
+        alice,
+        django_capture_on_commit_callbacks,
+        {"products": [product.pk], "kinds": ["image"], "locales": ["en"]},
+    )
+    assert job["kinds"] == ["copy", "image"]  # images need copy, so it was added
+    detail = alice.client().get(f"/api/v1/generation-jobs/{job['id']}/").json()
+    assert detail["status"] == "succeeded", detail
+    assert detail["progress"] == {"total": 2, "done": 2}
+    copy = Asset.objects.get(product=product, kind="copy")
+    assert copy.text is not None
+    assert copy.text["headline"]
+    assert copy.provider == "template"
+    images = Asset.objects.filter(product=product, kind="image")
+    assert sorted(images.values_list("variant", flat=True)) == [
+        "feature_card", "hero_banner", "marketplace_main", "story_frame",
+    ]  # fmt: skip
+    main = images.get(variant="marketplace_main")
+    with Image.open(main.file.path) as png:
+        assert png.size == (1200, 1200)
+        assert "AIGC" in png.text  # implicit AI label in the PNG
+    listed = alice.client().get(f"/api/v1/assets/?product={product.pk}&kind=image").json()
+    assert len(listed["results"]) == 4
+    assert listed["results"][0]["url"].startswith("http://testserver/media/")
+
+
+def test_a_second_job_for_an_unchanged_product_reuses_everything(
+    alice: Actor, django_capture_on_commit_callbacks
+):
+    product = make_product(alice.store)
+    body = {"products": [product.pk], "kinds": ["image"], "locales": ["en"]}
+    _start(alice, django_capture_on_commit_callbacks, body)
+    second = _start(alice, django_capture_on_commit_callbacks, body)
+    stages = GenerationStage.objects.filter(job_id=second["id"])
+    assert {s.status for s in stages} == {StageStatus.REUSED}
+    assert Asset.objects.filter(product=product).count() == 5
+
+
+def test_a_changed_product_is_generated_again_and_old_assets_are_stale(
+    alice: Actor, django_capture_on_commit_callbacks
+):
+    from catalog.services import products_upsert_json
+
+    product = make_product(alice.store)
+    body = {"products": [product.pk], "kinds": ["copy"], "locales": ["en"]}
+    _start(alice, django_capture_on_commit_callbacks, body)
+    first = Asset.objects.get(product=product, kind="copy")
+    products_upsert_json(
+        store=alice.store, items=[{"sku": product.sku, "title": "Big mug", "price": "20.00"}]
+    )
+    _start(alice, django_capture_on_commit_callbacks, body)
+    assert Asset.objects.filter(product=product, kind="copy").count() == 2
+    first.refresh_from_db()
+    assert first.is_stale
+
+
+def test_the_idempotency_key_returns_the_same_job(alice: Actor, django_capture_on_commit_callbacks):
+    product = make_product(alice.store)
+    body = {"products": [product.pk], "kinds": ["copy"]}
+    first = _start(alice, django_capture_on_commit_callbacks, body, HTTP_IDEMPOTENCY_KEY="abc")
+    again = _start(alice, django_capture_on_commit_callbacks, body, HTTP_IDEMPOTENCY_KEY="abc")
+    assert first["id"] == again["id"]
+    assert GenerationJob.objects.filter(store=alice.store).count() == 1
+
+
+def test_a_product_without_a_photo_fails_its_images_with_the_reason(
+    alice: Actor, django_capture_on_commit_callbacks
+):
+    from shop_ai.celery import app
+
+    product = make_product(alice.store, photo=False)
+    app.conf.task_eager_propagates = False  # the failing stage is handled, not raised
+    job = _start(
+        alice,
+        django_capture_on_commit_callbacks,
+        {"products": [product.pk], "kinds": ["image"], "locales": ["en"]},
+    )
+    detail = alice.client().get(f"/api/v1/generation-jobs/{job['id']}/").json()
+    assert detail["status"] == JobStatus.PARTIAL
+    image_stage = next(s for s in detail["stages"] if s["stage"] == "image")
+    assert image_stage["status"] == "failed"
+    assert "no checked image" in image_stage["error"]
+
+
+def test_another_stores_products_cannot_be_generated(alice: Actor, bob: Actor):
+    product = make_product(alice.store)
+    response = bob.client().post(
+        "/api/v1/generation-jobs/", {"products": [product.pk], "kinds": ["copy"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "unknown_products"
+
+
+def test_cancel_stops_stages_that_have_not_started(alice: Actor):
+    from content import services
+
+    product = make_product(alice.store)
+    job, _ = services.generation_job_create(
+        store=alice.store, product_ids=[product.pk], kinds=["image"], locales=["en"]
+    )
+    services.job_cancel(job=job)
+    services.job_advance(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED
+    assert set(job.stages.values_list("status", flat=True)) == {StageStatus.CANCELLED}
+    assert not Asset.objects.filter(product=product).exists()
