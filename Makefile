@@ -28,6 +28,8 @@ demo: venv
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py import_catalog demo/demo_catalog.zip --store demo
+	@echo "Generating the demo content pack (copy, 4 images, voice, video) for one product..."
+	$(BIN)/python manage.py generate --store demo --sku MUG-STONE-350
 	$(BIN)/python manage.py serve_embedded --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check, migration and schema checks, then the whole suite

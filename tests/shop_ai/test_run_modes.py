@@ -43,6 +43,12 @@ def _get_json(url: str) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
+def _get_json_with(url: str, headers: dict[str, str]) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our own server
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - our own server
+        return response.status, json.loads(response.read())
+
+
 def test_embedded_mode_serves_healthz_with_nothing_but_python(tmp_path: Path):
     env = _embedded_env(tmp_path)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -86,22 +92,32 @@ def test_embedded_mode_serves_healthz_with_nothing_but_python(tmp_path: Path):
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             assert json.loads(response.read())["slug"] == "demo"
         assert (tmp_path / "shop_ai.sqlite3").exists()
-        # The worker beside the server consumes the folder broker: the import's images
-        # are fetched from the ZIP, checked and thumbnailed.
-        products_url = f"http://127.0.0.1:{port}/api/v1/products/"
-        deadline = time.monotonic() + 60
+        # The worker beside the server consumes the folder broker: a generation job
+        # started over the API runs its stages there and finishes.
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        with urllib.request.urlopen(
+            urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/products/?q=MUG", headers=headers
+            ),
+            timeout=5,
+        ) as response:
+            product = json.loads(response.read())["results"][0]
+        assert {image["status"] for image in product["images"]} == {"ready"}
+        payload = json.dumps({"products": [product["id"]], "kinds": ["image"]}).encode()
+        started = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/generation-jobs/", data=payload, headers=headers
+        )
+        with urllib.request.urlopen(started, timeout=10) as response:  # noqa: S310
+            job_id = json.loads(response.read())["id"]
+        deadline = time.monotonic() + 90
         while True:
-            request = urllib.request.Request(
-                products_url, headers={"Authorization": f"Bearer {key}"}
+            status, job = _get_json_with(
+                f"http://127.0.0.1:{port}/api/v1/generation-jobs/{job_id}/", headers
             )
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-                products = json.loads(response.read())["results"]
-            statuses = {image["status"] for p in products for image in p["images"]}
-            if statuses == {"ready"} or time.monotonic() > deadline:
+            if job["status"] in {"succeeded", "failed", "partial"} or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-        assert len(products) == 4
-        assert statuses == {"ready"}
+        assert job["status"] == "succeeded", job
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

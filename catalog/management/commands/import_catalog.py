@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog import services
-from catalog.models import ImportPolicy
+from catalog.images import process_image
+from catalog.models import ImageStatus, ImportJob, ImportPolicy, ProductImage
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
 
@@ -42,8 +43,9 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        # The command waits for its own job instead of leaving it to a worker.
+        # The command waits for its own job, images included, instead of leaving it to a worker.
         finished = services.import_run(job_id=job.pk) or job
+        images = process_all_images(finished)
         errors = list(finished.row_errors.values("row_number", "column", "value", "message")[:50])
         summary = {
             "import_id": finished.pk,
@@ -57,6 +59,7 @@ class Command(BaseCommand):
             "error_code": finished.error_code,
             "error_message": finished.error_message,
             "seconds": finished.seconds,
+            "images": images,
             "errors": errors,
         }
         if options["json"]:
@@ -73,3 +76,12 @@ class Command(BaseCommand):
                 )
         if finished.status in {"rejected", "failed"}:
             raise CommandError(finished.error_message or finished.status)
+
+
+def process_all_images(job: ImportJob) -> dict[str, int]:
+    """Fetch and check every pending image of the import; counts by outcome."""
+    for image in services.pending_images(job, after_pk=0, limit=1_000_000):
+        process_image(image=image, job=job)
+    ready = ProductImage.objects.filter(import_job=job, status=ImageStatus.READY).count()
+    failed = ProductImage.objects.filter(import_job=job, status=ImageStatus.FAILED).count()
+    return {"ready": ready, "failed": failed}
