@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -18,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog import selectors, services
-from catalog.formats import neutralize_formula
+from catalog.formats import iter_csv_export
 from catalog.models import ImportJob, ImportPolicy, Product, ProductImage, ProductVariant
+from catalog.services import record_from_product
 from shop_ai.api.views import StoreScopedViewSet
 from shop_ai.errors import Conflict, DomainError
 
@@ -328,44 +328,9 @@ class ProductViewSet(
         return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-EXPORT_COLUMNS = [
-    "sku",
-    "title",
-    "description",
-    "brand",
-    "category",
-    "price",
-    "currency",
-    "compare_at_price",
-    "stock",
-    "tags",
-    "image_urls",
-]
-
-
 def _csv_rows(products: Any) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(EXPORT_COLUMNS)
-    for product in products.iterator(chunk_size=1000):
-        row = [
-            product.sku,
-            product.title,
-            product.description_text,
-            product.brand,
-            product.category,
-            product.price,
-            product.currency,
-            product.compare_at_price if product.compare_at_price is not None else "",
-            product.stock if product.stock is not None else "",
-            ",".join(product.tags),
-            " ".join(i.source for i in product.images.all()),
-        ]
-        yield writer.writerow([neutralize_formula(str(cell)) for cell in row])
+    """Our CSV format (re-importable), one product at a time."""
+    return iter_csv_export(record_from_product(p) for p in products.iterator(chunk_size=500))
 
 
 class ImportViewSet(

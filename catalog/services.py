@@ -18,8 +18,10 @@ from django.utils import timezone
 from catalog import bulk
 from catalog.formats import (
     CatalogFileError,
+    ImageRef,
     ParseResult,
     ProductRecord,
+    VariantRecord,
     content_hash,
     parse_catalog,
 )
@@ -433,6 +435,42 @@ def products_upsert_json(
     with transaction.atomic():
         counts = products_apply(store=store, records=result.records)
     return counts, []
+
+
+def record_from_product(product: Product) -> ProductRecord:
+    """A stored product as a parser record: what export writes and content_hash reads."""
+    return ProductRecord(
+        row_number=0,
+        sku=product.sku,
+        title=product.title,
+        description_html=product.description_html,
+        description_text=product.description_text,
+        brand=product.brand,
+        category=product.category,
+        price=product.price,
+        currency=product.currency,
+        compare_at_price=product.compare_at_price,
+        stock=product.stock,
+        attributes=dict(product.attributes or {}),
+        tags=list(product.tags or []),
+        image_refs=[
+            ImageRef(url_or_path=i.source, position=i.position, alt=i.alt)
+            for i in product.images.all()
+        ],
+        variants=[
+            VariantRecord(
+                sku=v.sku,
+                title=v.title,
+                options=dict(v.options or {}),
+                price=v.price,
+                compare_at_price=v.compare_at_price,
+                stock=v.stock,
+            )
+            for v in product.variants.all()
+        ],
+        source_format=product.source_format,
+        published=product.published,
+    )
 
 
 def product_delete(*, product: Product) -> None:

@@ -3,7 +3,7 @@
 from catalog.formats.archive import ArchiveImages
 from catalog.formats.detection import FORMATS, detect_format
 from catalog.formats.errors import CatalogFileError, FileErrorCode
-from catalog.formats.export import neutralize_formula, write_csv_export
+from catalog.formats.export import iter_csv_export, neutralize_formula, write_csv_export
 from catalog.formats.hashing import canonical_fields, content_hash
 from catalog.formats.native import COLUMNS, PRODUCT_JSON_SCHEMA
 from catalog.formats.parser import parse_catalog
@@ -36,6 +36,7 @@ __all__ = [
     "canonical_fields",
     "content_hash",
     "detect_format",
+    "iter_csv_export",
     "neutralize_formula",
     "parse_catalog",
     "write_csv_export",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from catalog.formats.native import COLUMNS
@@ -26,13 +26,26 @@ def neutralize_formula(value: str) -> str:
 
 def write_csv_export(records: Iterable[ProductRecord]) -> str:
     """One row per product, or one per variant; readable back by the native CSV reader."""
+    return "".join(iter_csv_export(records))
+
+
+def iter_csv_export(records: Iterable[ProductRecord]) -> Iterator[str]:
+    """``write_csv_export`` line by line (header first), for streaming responses."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        line = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return line
+
     writer.writerow(COLUMNS)
+    yield flush()
     for record in records:
         for row in _rows(record):
             writer.writerow([neutralize_formula(row.get(column, "")) for column in COLUMNS])
-    return buffer.getvalue()
+        yield flush()
 
 
 def _money(value: Decimal | None) -> str:

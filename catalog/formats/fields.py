@@ -25,6 +25,9 @@ class FieldProblem(ValueError):
 
 def clean_text(value: str) -> str:
     """Strip surrounding space and drop control characters (PostgreSQL rejects NUL)."""
+    # Printable text has no control characters; one C call settles the common case.
+    if value.isprintable():
+        return value.strip()
     if _CONTROL_CHARS.search(value):
         value = _CONTROL_CHARS.sub("", value)
     return value.strip()
@@ -32,6 +35,10 @@ def clean_text(value: str) -> str:
 
 def single_line(value: str) -> str:
     """clean_text, with every run of whitespace (line breaks included) made one space."""
+    # Printable text holds no control character and no whitespace but the plain space,
+    # so one C call settles the common case and a value without spaces is already done.
+    if value.isprintable():
+        return value if " " not in value else " ".join(value.split())
     if _CONTROL_CHARS.search(value):
         value = _CONTROL_CHARS.sub("", value)
     return " ".join(value.split())
@@ -199,3 +206,13 @@ def shortened_key(key: str, limit: int) -> str:
         return key
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     return f"{key[: max(limit - 17, 1)]}-{digest}"
+
+
+_NEUTRALIZED_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+def restore_formula(value: str) -> str:
+    """Undo ``neutralize_formula``: our CSV export prefixes a quote to formula-like cells
+    (the spreadsheet convention for "this is text"), so reading our own export back gives
+    the original value."""
+    return value[1:] if value.startswith(_NEUTRALIZED_STARTS) else value

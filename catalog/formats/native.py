@@ -25,6 +25,7 @@ from catalog.formats.fields import (
     excerpt,
     parse_bool,
     parse_key_values,
+    restore_formula,
     scalar_text,
     split_list,
     split_urls,
@@ -136,7 +137,7 @@ def read_native_csv(
     text: str, *, limits: ParseLimits, stats: ReadStats
 ) -> Iterator[DraftProduct | RowError]:
     table = read_table(text, limits=limits, stats=stats)
-    cell = {name: table.getter(name) for name in COLUMNS}
+    cell = {name: _restoring(table.getter(name)) for name in COLUMNS}
     columns = {field: table.label(name) for field, name in _CSV_FIELDS.items()}
     current: DraftProduct | None = None
     for row_number, row in table.rows:
@@ -166,6 +167,10 @@ def read_native_csv(
         )
     if current is not None:
         yield current
+
+
+def _restoring(get: Callable[[list[str]], str]) -> Callable[[list[str]], str]:
+    return lambda row: restore_formula(get(row))
 
 
 def _csv_product(

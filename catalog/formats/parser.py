@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from catalog.formats import google_merchant, native, shopify, woocommerce
 from catalog.formats.archive import ArchiveImages, is_zip, open_catalog_zip
@@ -78,12 +80,33 @@ def parse_catalog(
 
     builder = RecordBuilder(limits=limits, default_currency=currency, archive=archive)
     stats = ReadStats()
-    for item in READERS[format_name](text, limits=limits, stats=stats):
-        if isinstance(item, RowError):
-            builder.add_stray_error(item)
-        else:
-            builder.add(item)
+    add, add_stray_error = builder.add, builder.add_stray_error
+    with _collector_paused(len(text) >= _PAUSE_COLLECTOR_CHARS):
+        for item in READERS[format_name](text, limits=limits, stats=stats):
+            if isinstance(item, RowError):
+                add_stray_error(item)
+            else:
+                add(item)
     result = builder.result(format_name=format_name, rows=stats.rows)
     result.container = container
     result.archive_images = archive
     return result
+
+
+# A large catalog becomes millions of small objects that all stay alive until the parse
+# ends; the cyclic garbage collector would scan them again and again (a quarter of the
+# parse time at 100,000 products) and find nothing, since parsing makes no cycles.
+_PAUSE_COLLECTOR_CHARS = 1_000_000
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Switch the cyclic garbage collector off for the block, if it was on and `pause`."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

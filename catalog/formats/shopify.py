@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from catalog.formats.csv_rows import ReadStats, read_table
 from catalog.formats.drafts import DraftImage, DraftProduct, DraftVariant
@@ -33,7 +33,7 @@ def read_shopify(
     as Shopify writes them; a handle seen again later is reported as a duplicate.
     """
     table = read_table(text, limits=limits, stats=stats)
-    cell = {name: table.getter(name) for name in _COLUMNS_READ}
+    pick = table.picker(_COLUMNS_READ)
     columns = {
         "sku": table.label("handle"),
         "title": table.label("title"),
@@ -51,51 +51,86 @@ def read_shopify(
         "variant_stock": table.label("variant inventory qty"),
         "variant_options": "Option1 Value",
     }
+    max_sku_chars = limits.max_sku_chars
     current: DraftProduct | None = None
     current_handle = ""
-    option_names: list[str] = []
+    option_keys = ("Option1", "Option2", "Option3")
     for row_number, row in table.rows:
-        handle = cell["handle"](row).strip()
+        # One C call reads every column this reader uses (order: _COLUMNS_READ).
+        (
+            handle, title, body, vendor, product_type, product_category, tags, published,
+            status, option1_name, option1_value, option2_name, option2_value, option3_name,
+            option3_value, variant_sku, variant_price, variant_compare_at, variant_stock,
+            barcode, image_src, image_position, image_alt, variant_image,
+        ) = pick(row)  # fmt: skip
+        handle = handle.strip()
         if not handle:
             yield RowError(row_number, columns["sku"], "", "Handle is empty; the row is skipped.")
             continue
         if current is None or handle != current_handle:
             if current is not None:
                 yield _finish(current)
-            current = _start_product(row_number, handle, row, cell, columns, limits)
+            current = DraftProduct(
+                row_number,
+                FORMAT,
+                columns,
+                sku=shortened_key(handle, max_sku_chars),
+                title=title,
+                description=body,
+                brand=vendor,
+                category=product_type.strip() or product_category.strip(),
+                tags=split_list(tags),
+                published=_published(published, status),
+            )
+            if current.sku != handle:
+                current.attributes["handle"] = handle
+            barcode = barcode.strip()
+            if barcode:
+                current.attributes["gtin"] = barcode
             current_handle = handle
-            option_names = [cell[f"option{i} name"](row).strip() for i in (1, 2, 3)]
-        if any(cell[name](row).strip() for name in _VARIANT_MARKERS):
-            options = {
-                name or f"Option{i}": value
-                for i, name in enumerate(option_names, start=1)
-                if (value := cell[f"option{i} value"](row).strip())
-            }
+            option_keys = (
+                option1_name.strip() or "Option1",
+                option2_name.strip() or "Option2",
+                option3_name.strip() or "Option3",
+            )
+        option1_value = option1_value.strip()
+        if option1_value or variant_sku.strip() or variant_price.strip():
+            options: dict[str, str] = {}
+            if option1_value:
+                options[option_keys[0]] = option1_value
+            if option2_value := option2_value.strip():
+                options[option_keys[1]] = option2_value
+            if option3_value := option3_value.strip():
+                options[option_keys[2]] = option3_value
             current.variants.append(
                 DraftVariant(
-                    row_number=row_number,
-                    sku=cell["variant sku"](row),
-                    options=options,
-                    price=cell["variant price"](row),
-                    compare_at_price=cell["variant compare at price"](row),
-                    stock=cell["variant inventory qty"](row),
+                    row_number,
+                    variant_sku,
+                    "",
+                    options,
+                    variant_price,
+                    variant_compare_at,
+                    variant_stock,
                 )
             )
-            variant_image = cell["variant image"](row).strip()
+            variant_image = variant_image.strip()
             if variant_image:
                 current.images.append(DraftImage(row_number, variant_image))
-        image_src = cell["image src"](row).strip()
+        image_src = image_src.strip()
         if image_src:
-            position_text = cell["image position"](row).strip()
-            position = int(position_text) if position_text.isdigit() else None
-            current.images.append(
-                DraftImage(row_number, image_src, position, cell["image alt text"](row))
+            image_position = image_position.strip()
+            # isdecimal, not isdigit: int() refuses digits such as '²'; the length cap
+            # keeps int() off values too long to convert.
+            position = (
+                int(image_position)
+                if image_position.isdecimal() and len(image_position) <= 9
+                else None
             )
+            current.images.append(DraftImage(row_number, image_src, position, image_alt))
     if current is not None:
         yield _finish(current)
 
 
-_VARIANT_MARKERS = ("option1 value", "variant sku", "variant price")
 _COLUMNS_READ = (
     "handle", "title", "body (html)", "vendor", "type", "product category", "tags",
     "published", "status", "option1 name", "option1 value", "option2 name", "option2 value",
@@ -105,40 +140,11 @@ _COLUMNS_READ = (
 )  # fmt: skip
 
 
-def _start_product(
-    row_number: int,
-    handle: str,
-    row: list[str],
-    cell: dict[str, Callable[[list[str]], str]],
-    columns: dict[str, str],
-    limits: ParseLimits,
-) -> DraftProduct:
-    def value(name: str) -> str:
-        return cell[name](row)
-
-    published = parse_bool(value("published"))
-    status = value("status").strip().lower()
+def _published(published: str, status: str) -> bool | None:
+    status = status.strip().lower()
     if status and status != "active":
-        published = False
-    category = value("type").strip() or value("product category").strip()
-    draft = DraftProduct(
-        row_number=row_number,
-        source_format=FORMAT,
-        columns=columns,
-        sku=shortened_key(handle, limits.max_sku_chars),
-        title=value("title"),
-        description=value("body (html)"),
-        brand=value("vendor"),
-        category=category,
-        tags=split_list(value("tags")),
-        published=published,
-    )
-    if draft.sku != handle:
-        draft.attributes["handle"] = handle
-    barcode = value("variant barcode").strip()
-    if barcode:
-        draft.attributes["gtin"] = barcode
-    return draft
+        return False
+    return parse_bool(published)
 
 
 def _finish(draft: DraftProduct) -> DraftProduct:

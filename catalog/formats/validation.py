@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from operator import attrgetter
+from typing import TypeVar
 
 from catalog.formats.archive import ArchiveImages
 from catalog.formats.drafts import DraftImage, DraftProduct, DraftVariant
@@ -37,8 +39,25 @@ _HTTP_URL = re.compile(
     r"https?://(?:[^/?#@]*@)?(?:[^/?#@:\[\]]+|\[[0-9A-Fa-f:.]+\])(?::\d*)?(?:[/?#]|$)", re.I
 )
 _WHITESPACE = re.compile(r"\s")
+# The common image reference, an http(s) URL with neither whitespace nor control
+# characters, that passes every check of _image_ref as it is; anything else takes the
+# full path of checks (and its precise messages).
+_PLAIN = r"[^\s\x00-\x1f\x7f"
+_PLAIN_HTTP_URL = re.compile(
+    rf"https?://(?:{_PLAIN}/?#@]*@)?(?:{_PLAIN}/?#@:\[\]]+|\[[0-9A-Fa-f:.]+\])(?::\d*)?"
+    rf"(?:[/?#]{_PLAIN}]*)?",
+    re.I,
+)
+# Parsed prices and stock counts repeat across a catalog; the caches share one object per
+# distinct source text and skip re-parsing it. Cleared when full, to bound their memory.
+_CACHE_ENTRIES = 4096
+_SHARED_LINE_CHARS = 64
+_NOT_CACHED = -1  # never a valid stock count
+_position = attrgetter("position")
+_price_of = attrgetter("price")
 
 Report = Callable[[int, str, str, str], None]  # row_number, field, value, message
+_Value = TypeVar("_Value")
 
 
 class RecordBuilder:
@@ -65,12 +84,21 @@ class RecordBuilder:
         self.rejected = 0
         self._product_rows: dict[str, int] = {}
         self._variant_rows: dict[str, int] = {}
+        self._prices: dict[str, Decimal] = {}  # source text -> valid price
+        self._stocks: dict[str, int | None] = {"": None}  # source text -> valid stock
+        self._currencies: dict[str, str] = {}  # source text -> valid currency code
+        # source text -> shared(single_line(text)), for short texts (option names and
+        # values, tags, brands); so short that every length limit on names and values holds
+        self._lines: dict[str, str] = {}
+        self._line_cache_chars = min(
+            _SHARED_LINE_CHARS, limits.max_name_chars, limits.max_field_chars
+        )
 
     def add(self, draft: DraftProduct) -> None:
         problems: list[RowError] = []
-        sku_for_report = single_line(draft.sku)[:100]
 
         def report(row_number: int, column: str, value: str, message: str) -> None:
+            sku_for_report = single_line(draft.sku)[:100]
             problems.append(RowError(row_number, column, excerpt(value), message, sku_for_report))
 
         for row_number, column, value, message in draft.problems:
@@ -113,18 +141,22 @@ class RecordBuilder:
         limits = self.limits
         row = draft.row_number
 
-        def col(name: str) -> str:
-            return draft.columns.get(name, name)
-
         def fail(name: str, value: str, message: str, row_number: int = row) -> None:
-            report(row_number, col(name), value, message)
+            report(row_number, draft.columns.get(name, name), value, message)
 
-        sku = self._text(draft.sku, "sku", limits.max_sku_chars, "SKU", fail, required=True)
-        title = self._text(
-            draft.title, "title", limits.max_title_chars, "Title", fail, required=True
-        )
-        brand = self._text(draft.brand, "brand", limits.max_name_chars, "Brand", fail)
-        category = self._text(draft.category, "category", limits.max_name_chars, "Category", fail)
+        # Each check runs inline for the valid case; _text reports what is wrong.
+        sku = single_line(draft.sku)
+        if not sku or len(sku) > limits.max_sku_chars:
+            self._text(draft.sku, "sku", limits.max_sku_chars, "SKU", fail, required=True)
+        title = single_line(draft.title)
+        if not title or len(title) > limits.max_title_chars:
+            self._text(draft.title, "title", limits.max_title_chars, "Title", fail, required=True)
+        brand = self._lines.get(draft.brand) or self._shared_line(draft.brand)
+        if len(brand) > limits.max_name_chars:
+            self._text(draft.brand, "brand", limits.max_name_chars, "Brand", fail)
+        category = self._lines.get(draft.category) or self._shared_line(draft.category)
+        if len(category) > limits.max_name_chars:
+            self._text(draft.category, "category", limits.max_name_chars, "Category", fail)
         if sku in self._product_rows:
             first_row = self._product_rows[sku]
             fail("sku", sku, f"Duplicate SKU: already used by the product at row {first_row}.")
@@ -133,15 +165,14 @@ class RecordBuilder:
 
         description_html, description_text = self._description(draft.description, fail)
         currency = self.default_currency
-        if draft.currency.strip():
-            try:
-                currency = parse_currency(draft.currency)
-            except FieldProblem as problem:
-                fail("currency", draft.currency, f"Currency {problem}.")
+        if draft.currency and draft.currency.strip():
+            currency = self._currency(draft.currency, "currency", fail) or currency
 
-        attributes = self._pairs(draft.attributes, "attributes", row, fail)
-        tags = self._tags(draft.tags, fail)
-        images = self._images(draft.images, fail)
+        attributes = (
+            self._pairs(draft.attributes, "attributes", row, fail) if draft.attributes else {}
+        )
+        tags = self._tags(draft.tags, fail) if draft.tags else []
+        images = self._images(draft.images, fail) if draft.images else []
         variants = self._variants(draft, sku, currency, fail, report)
 
         price: Decimal | None = None
@@ -149,21 +180,30 @@ class RecordBuilder:
         stock: int | None = None
         if draft.variants:
             if variants:
-                cheapest = min(variants, key=lambda variant: variant.price)
+                cheapest = min(variants, key=_price_of)
                 price, compare_at = cheapest.price, cheapest.compare_at_price
                 known = [variant.stock for variant in variants if variant.stock is not None]
                 stock = sum(known) if known else None
                 for name, values in _option_values(variants).items():
-                    attributes.setdefault(name, ", ".join(values))
+                    if name not in attributes:
+                        attributes[name] = shared(", ".join(values))
         else:
-            price = self._price(draft.price, "price", "Price", fail, required=True)
-            compare_at = self._price(
-                draft.compare_at_price, "compare_at_price", "Compare-at price", fail
+            price = self._prices.get(draft.price) or self._price(
+                draft.price, "price", "Price", fail, required=True
             )
-            self._check_compare_at(
-                price, compare_at, draft.compare_at_price, "compare_at_price", fail
+            compare_at = (
+                self._prices.get(draft.compare_at_price)
+                or self._price(draft.compare_at_price, "compare_at_price", "Compare-at price", fail)
+                if draft.compare_at_price
+                else None
             )
-            stock = self._stock(draft.stock, "stock", fail)
+            if compare_at is not None and price is not None and compare_at < price:
+                self._check_compare_at(
+                    price, compare_at, draft.compare_at_price, "compare_at_price", fail
+                )
+            stock = self._stocks.get(draft.stock, _NOT_CACHED)
+            if stock == _NOT_CACHED:
+                stock = self._stock(draft.stock, "stock", fail)
 
         if price is None:
             return None
@@ -232,10 +272,24 @@ class RecordBuilder:
                 fail(name, raw, f"{label} is required.", **where)
             return None
         try:
-            return parse_price(raw, max_price=self.limits.max_price)
+            price = parse_price(raw, max_price=self.limits.max_price)
         except FieldProblem as problem:
             fail(name, raw, f"{label} {problem}.", **where)
             return None
+        _remember(self._prices, raw, price)
+        return price
+
+    def _currency(self, raw: str, name: str, fail: Callable[..., None]) -> str | None:
+        """The currency code of a non-blank source value, or None once reported."""
+        currency = self._currencies.get(raw)
+        if currency is None:
+            try:
+                currency = parse_currency(raw)
+            except FieldProblem as problem:
+                fail(name, raw, f"Currency {problem}.")
+                return None
+            _remember(self._currencies, raw, currency)
+        return currency
 
     @staticmethod
     def _check_compare_at(
@@ -256,7 +310,9 @@ class RecordBuilder:
         if not raw.strip():
             return None
         try:
-            return parse_stock(raw, max_stock=self.limits.max_stock)
+            stock = parse_stock(raw, max_stock=self.limits.max_stock)
+            _remember(self._stocks, raw, stock)
+            return stock
         except FieldProblem as problem:
             where = {} if row_number is None else {"row_number": row_number}
             fail(name, raw, f"Stock {problem}.", **where)
@@ -266,36 +322,59 @@ class RecordBuilder:
         self, raw_pairs: dict[str, str], name: str, row_number: int, fail: Callable[..., None]
     ) -> dict[str, str]:
         pairs: dict[str, str] = {}
+        max_name_chars = self.limits.max_name_chars
+        max_field_chars = self.limits.max_field_chars
+        lines = self._lines
         for raw_key, raw_value in raw_pairs.items():
-            key = single_line(raw_key)
-            value = single_line(raw_value)
+            key = lines.get(raw_key) or self._shared_line(raw_key)
+            value = lines.get(raw_value) or self._shared_line(raw_value)
             if not key or not value:
                 continue
-            if len(key) > self.limits.max_name_chars:
+            if len(key) <= max_name_chars and len(value) <= max_field_chars:
+                pairs[key] = value
+            elif len(key) > max_name_chars:
                 fail(
                     name, raw_key, f"Name '{excerpt(key, 30)}' is too long.", row_number=row_number
                 )
-            elif len(value) > self.limits.max_field_chars:
+            else:
                 fail(
                     name,
                     raw_value,
-                    f"Value of '{excerpt(key, 30)}' is longer than "
-                    f"{self.limits.max_field_chars} characters.",
+                    f"Value of '{excerpt(key, 30)}' is longer than {max_field_chars} characters.",
                     row_number=row_number,
                 )
-            else:
-                pairs[shared(key)] = shared(value)
         return pairs
 
     def _tags(self, raw_tags: list[str], fail: Callable[..., None]) -> list[str]:
         tags: dict[str, None] = {}
+        max_name_chars = self.limits.max_name_chars
+        lines = self._lines
         for raw in raw_tags:
-            tag = single_line(raw)
-            if len(tag) > self.limits.max_name_chars:
+            tag = lines.get(raw) or self._shared_line(raw)
+            if len(tag) > max_name_chars:
                 fail("tags", raw, f"A tag is longer than {self.limits.max_name_chars} characters.")
             elif tag:
-                tags.setdefault(shared(tag), None)
+                tags.setdefault(tag, None)
         return list(tags)
+
+    def _shared_line(self, raw: str) -> str:
+        """shared(single_line(raw)), remembered when `raw` is short: such values repeat."""
+        value = shared(single_line(raw))
+        if len(raw) <= self._line_cache_chars:
+            _remember(self._lines, raw, value)
+        return value
+
+    def _plain_pairs(self, raw_pairs: dict[str, str]) -> dict[str, str] | None:
+        """What _pairs gives when every name and value is a remembered short line, else None."""
+        pairs: dict[str, str] = {}
+        lines = self._lines
+        for raw_key, raw_value in raw_pairs.items():
+            key = lines.get(raw_key)
+            value = lines.get(raw_value)
+            if not key or not value:
+                return None
+            pairs[key] = value
+        return pairs
 
     def _images(self, drafts: list[DraftImage], fail: Callable[..., None]) -> list[ImageRef]:
         if len(drafts) > self.limits.max_images_per_product:
@@ -308,16 +387,18 @@ class RecordBuilder:
             return []
         refs: dict[str, ImageRef] = {}
         next_position = 1
+        max_field_chars = self.limits.max_field_chars
         for image in drafts:
-            ref = self._image_ref(image, fail)
+            ref: str | None = image.ref
+            if not (_PLAIN_HTTP_URL.fullmatch(image.ref) and len(image.ref) <= max_field_chars):
+                ref = self._image_ref(image, fail)
             if ref is None or ref in refs:
                 continue
             position = image.position if image.position is not None else next_position
             next_position = max(next_position, position) + 1
-            refs[ref] = ImageRef(
-                ref, position, single_line(image.alt)[: self.limits.max_field_chars]
-            )
-        return sorted(refs.values(), key=lambda image: image.position)
+            alt = single_line(image.alt)[:max_field_chars] if image.alt else ""
+            refs[ref] = ImageRef(ref, position, shared(alt))
+        return sorted(refs.values(), key=_position)
 
     def _image_ref(self, image: DraftImage, fail: Callable[..., None]) -> str | None:
         raw = clean_text(image.ref)
@@ -376,12 +457,45 @@ class RecordBuilder:
         variants: list[VariantRecord] = []
         ok = True
         for index, raw in enumerate(draft.variants, start=1):
-            variant = self._variant(raw, index, draft, product_sku, currency, report)
+            variant = self._plain_variant(raw) or self._variant(
+                raw, index, draft, product_sku, currency, report
+            )
             if variant is None:
                 ok = False
             else:
                 variants.append(variant)
         return variants if ok else []
+
+    def _plain_variant(self, raw: DraftVariant) -> VariantRecord | None:
+        """The record of a variant that is valid in the common way, else None.
+
+        Every value must already be known good: a SKU of its own, not seen before, and a
+        price, compare-at price, stock and options whose source texts were parsed before.
+        Nothing is reported or registered on None; _variant then runs the full checks
+        (and parses, so the next variant with the same values takes this path).
+        """
+        if raw.title or raw.currency:
+            return None
+        sku = single_line(raw.sku)
+        if not sku or len(sku) > self.limits.max_sku_chars or sku in self._variant_rows:
+            return None
+        price = self._prices.get(raw.price)
+        if price is None:
+            return None
+        compare_at = None
+        if raw.compare_at_price:
+            compare_at = self._prices.get(raw.compare_at_price)
+            if compare_at is None or compare_at < price:
+                return None
+        stock = self._stocks.get(raw.stock, _NOT_CACHED)
+        if stock == _NOT_CACHED:
+            return None
+        options = self._plain_pairs(raw.options)
+        if options is None:
+            return None
+        self._variant_rows[sku] = raw.row_number
+        title = shared(" / ".join(options.values())) or sku
+        return VariantRecord(sku, title, options, price, compare_at, stock)
 
     def _variant(
         self,
@@ -401,8 +515,10 @@ class RecordBuilder:
             column = raw.column_prefix + draft.columns.get(f"variant_{name}", name)
             report(row_number, column, value, message)
 
-        options = self._pairs(raw.options, "options", row, fail)
-        sku = self._text(raw.sku, "sku", limits.max_sku_chars, "Variant SKU", fail)
+        options = self._pairs(raw.options, "options", row, fail) if raw.options else {}
+        sku = single_line(raw.sku)
+        if len(sku) > limits.max_sku_chars:
+            self._text(raw.sku, "sku", limits.max_sku_chars, "Variant SKU", fail)
         if not sku and product_sku:
             sku = derived_variant_sku(product_sku, options, index, limits.max_sku_chars)
         if sku in self._variant_rows:
@@ -410,26 +526,50 @@ class RecordBuilder:
             fail("sku", sku, f"Duplicate variant SKU: already used at row {first_row}.")
         elif sku:
             self._variant_rows[sku] = row
-        title = self._text(raw.title, "title", limits.max_title_chars, "Variant title", fail)
-        title = title or " / ".join(options.values()) or sku
-        if raw.currency.strip():
-            try:
-                if parse_currency(raw.currency) != currency:
-                    fail("currency", raw.currency, f"All variants must be priced in {currency}.")
-            except FieldProblem as problem:
-                fail("currency", raw.currency, f"Currency {problem}.")
-        price = self._price(raw.price, "price", "Variant price", fail, required=True)
-        compare_at = self._price(raw.compare_at_price, "compare_at_price", "Compare-at price", fail)
-        self._check_compare_at(price, compare_at, raw.compare_at_price, "compare_at_price", fail)
-        stock = self._stock(raw.stock, "stock", fail)
+        title = single_line(raw.title)
+        if len(title) > limits.max_title_chars:
+            self._text(raw.title, "title", limits.max_title_chars, "Variant title", fail)
+        title = title or shared(" / ".join(options.values())) or sku
+        if raw.currency and raw.currency.strip():
+            variant_currency = self._currency(raw.currency, "currency", fail)
+            if variant_currency is not None and variant_currency != currency:
+                fail("currency", raw.currency, f"All variants must be priced in {currency}.")
+        prices = self._prices
+        price = prices.get(raw.price) or self._price(
+            raw.price, "price", "Variant price", fail, required=True
+        )
+        compare_at = (
+            prices.get(raw.compare_at_price)
+            or self._price(raw.compare_at_price, "compare_at_price", "Compare-at price", fail)
+            if raw.compare_at_price
+            else None
+        )
+        if compare_at is not None and price is not None and compare_at < price:
+            self._check_compare_at(
+                price, compare_at, raw.compare_at_price, "compare_at_price", fail
+            )
+        stock = self._stocks.get(raw.stock, _NOT_CACHED)
+        if stock == _NOT_CACHED:
+            stock = self._stock(raw.stock, "stock", fail)
         if failures or price is None:
             return None
         return VariantRecord(sku, title, options, price, compare_at, stock)
 
 
-def _option_values(variants: list[VariantRecord]) -> dict[str, list[str]]:
+def _option_values(variants: list[VariantRecord]) -> dict[str, dict[str, None]]:
+    """Each option name with its distinct values, in order of appearance."""
     values: dict[str, dict[str, None]] = {}
     for variant in variants:
         for name, value in variant.options.items():
-            values.setdefault(name, {}).setdefault(value, None)
-    return {name: list(found) for name, found in values.items()}
+            found = values.get(name)
+            if found is None:
+                values[name] = {value: None}
+            else:
+                found[value] = None
+    return values
+
+
+def _remember(cache: dict[str, _Value], raw: str, value: _Value) -> None:
+    if len(cache) >= _CACHE_ENTRIES:
+        cache.clear()
+    cache[raw] = value

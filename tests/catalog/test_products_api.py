@@ -168,6 +168,19 @@ def test_export_neutralises_formula_cells(alice: Actor):
     )
     response = alice.client().get("/api/v1/products/export.csv")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    exported = response.getvalue()
+    rows = list(csv.reader(io.StringIO(exported.decode())))
     assert rows[0][:2] == ["sku", "title"]
     assert rows[1][1].startswith("'=")
+
+
+def test_the_export_imports_back_unchanged(alice: Actor, bob: Actor):
+    from catalog.formats import parse_catalog
+    from catalog.services import products_apply
+
+    alice.client().post("/api/v1/products/", LAMP, format="json")
+    exported = alice.client().get("/api/v1/products/export.csv").getvalue()
+    result = parse_catalog(exported, format="csv")
+    assert result.errors == []
+    counts = products_apply(store=alice.store, records=result.records)
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 0, 1)
