@@ -14,6 +14,15 @@ from shop_ai.models import Role, Scope, Store
 from tests.factories import api_key_for, make_store, member_of
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_after_each_use() -> None:
+    """Socket tests run ORM calls on worker threads; with persistent connections those
+    threads keep the test database open and it cannot be dropped at the end."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _test_speed_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
