@@ -13,9 +13,17 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content import services
-from content.models import Asset, AssetKind, GenerationJob, GenerationStage, ReviewState
+from content import review, services
+from content.models import (
+    Asset,
+    AssetKind,
+    AuditEvent,
+    GenerationJob,
+    GenerationStage,
+    ReviewState,
+)
 from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
+from shop_ai.models import ApiKey
 
 
 class StageSerializer(serializers.ModelSerializer[GenerationStage]):
@@ -180,13 +188,51 @@ ASSET_FILTERS = [
     OpenApiParameter("product", int),
     OpenApiParameter("kind", str, enum=AssetKind.values),
     OpenApiParameter("locale", str),
-    OpenApiParameter("state", str, enum=ReviewState.values),
+    OpenApiParameter(
+        "state", str, enum=[*ReviewState.values, "all"], description="Default: approved."
+    ),
     OpenApiParameter("job", int),
 ]
 
 
+class ReviewSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class BulkReviewSerializer(serializers.Serializer[Any]):
+    assets = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+
+
+class CopyEditSerializer(serializers.Serializer[Any]):
+    headline = serializers.CharField(required=False, max_length=200)
+    short_description = serializers.CharField(required=False, max_length=1000)
+    bullets = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    long_description = serializers.CharField(required=False, max_length=5000)
+    video_script = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False
+    )
+
+
+class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "asset", "action", "actor_label", "details", "created_at"]
+        read_only_fields = fields
+
+
+def _actor(request: Request) -> dict[str, Any]:
+    user = request.user if isinstance(request.user, User) else None
+    api_key = request.auth if isinstance(request.auth, ApiKey) else None
+    return {"user": user, "label": review.actor_label(user=user, api_key=api_key)}
+
+
 class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScopedViewSet[Asset]):
-    """Generated assets with download URLs, provenance, cost and review state."""
+    """Generated assets with download URLs, provenance, cost and review state.
+
+    Lists show approved assets unless ``state`` asks for another (``draft``,
+    ``rejected`` or ``all``): only approved content is published by default.
+    """
 
     serializer_class = AssetSerializer
     queryset = Asset.objects.select_related("product")
@@ -194,16 +240,85 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
     def get_queryset(self) -> Any:
         assets = super().get_queryset()
         params = self.request.query_params
+        state = params.get("state", ReviewState.APPROVED if self.action == "list" else "all")
         filters = {
             "product_id": params.get("product"),
             "kind": params.get("kind"),
             "locale": params.get("locale"),
-            "review_state": params.get("state"),
+            "review_state": None if state == "all" else state,
             "job_id": params.get("job"),
         }
         return assets.filter(**{k: v for k, v in filters.items() if v})
 
     @extend_schema(parameters=ASSET_FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=ReviewSerializer, responses=AssetSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = review.asset_approve(
+            asset=self.get_object(), note=serializer.validated_data["note"], **_actor(request)
+        )
+        return Response(AssetSerializer(asset, context={"request": request}).data)
+
+    @extend_schema(request=ReviewSerializer, responses=AssetSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = review.asset_reject(
+            asset=self.get_object(), note=serializer.validated_data["note"], **_actor(request)
+        )
+        return Response(AssetSerializer(asset, context={"request": request}).data)
+
+    @extend_schema(request=CopyEditSerializer, responses={201: AssetSerializer})
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Edit a copy asset: makes a new draft version; the old one is kept."""
+        serializer = CopyEditSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        edited = review.asset_edit_text(
+            asset=self.get_object(), changes=serializer.validated_data, **_actor(request)
+        )
+        return Response(
+            AssetSerializer(edited, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses=AssetSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, pk: str) -> Response:
+        versions = review.asset_versions(self.get_object())
+        return Response(AssetSerializer(versions, many=True, context={"request": request}).data)
+
+    @extend_schema(request=BulkReviewSerializer, responses=AssetSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="bulk-review")
+    def bulk_review(self, request: Request) -> Response:
+        serializer = BulkReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assets = review.assets_review_bulk(
+            store=self.store,
+            asset_ids=serializer.validated_data["assets"],
+            approve=serializer.validated_data["decision"] == "approve",
+            **_actor(request),
+        )
+        return Response(AssetSerializer(assets, many=True, context={"request": request}).data)
+
+
+class AuditViewSet(mixins.ListModelMixin, StoreScopedViewSet[AuditEvent]):
+    """The store's audit log: generation, edits, approvals and rejections."""
+
+    serializer_class = AuditEventSerializer
+    queryset = AuditEvent.objects.all()
+
+    def get_queryset(self) -> Any:
+        events = super().get_queryset()
+        asset = self.request.query_params.get("asset")
+        return events.filter(asset_id=asset) if asset else events
+
+    @extend_schema(parameters=[OpenApiParameter("asset", int)])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 

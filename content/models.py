@@ -177,6 +177,11 @@ class Asset(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True, default="")
+    # An edit makes a new version that points at the one it replaced.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_versions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -199,3 +204,33 @@ class Asset(models.Model):
     def is_stale(self) -> bool:
         """Made from an older version of the product's content."""
         return self.product_content_hash != self.product.content_hash
+
+
+class AuditAction(models.TextChoices):
+    GENERATED = "generated", "Generated"
+    EDITED = "edited", "Edited"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which asset, and when: the trust layer's record."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="audit_events")
+    asset = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    action = models.CharField(max_length=12, choices=AuditAction.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=120, blank=True, default="")  # "system", key
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["store", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} asset {self.asset_id} by {self.actor_label}"

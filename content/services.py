@@ -23,6 +23,7 @@ from content.models import (
     StageName,
     StageStatus,
 )
+from content.review import record_generated
 from content.stages import AssetDraft, StageContext, plan_stage, run_stage_outputs
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
 from shop_ai.errors import Conflict, DomainError
@@ -331,6 +332,7 @@ def _save_assets(stage: GenerationStage, input_hash: str, drafts: Sequence[Asset
         try:
             with transaction.atomic():
                 asset.save()
+                record_generated(asset)
         except IntegrityError:
             # Another delivery of this stage saved the same output first: keep that one.
             logger.info("asset %s/%s already exists for %s", stage.stage, draft.variant, input_hash)

@@ -232,7 +232,7 @@ def _run_copy(ctx: StageContext) -> list[AssetDraft]:
             sku=ctx.sku,
         )
     )
-    findings = [_finding_dict(f) for f in result.findings]
+    findings = [finding_dict(f) for f in result.findings]
     metadata = {"fell_back": result.fell_back, "fallback_reason": result.fallback_reason}
     return [
         AssetDraft(
@@ -246,7 +246,7 @@ def _run_copy(ctx: StageContext) -> list[AssetDraft]:
     ]
 
 
-def _finding_dict(finding: Any) -> dict[str, Any]:
+def finding_dict(finding: Any) -> dict[str, Any]:
     return {
         "rule_id": finding.rule_id,
         "severity": finding.severity,

@@ -32,6 +32,8 @@ class Store(models.Model):
     brand_font = models.CharField(max_length=60, blank=True, default="")
     brand_logo = models.ImageField(upload_to="brand/", blank=True)
     brand_tagline = models.CharField(max_length=160, blank=True, default="")
+    # Generated assets with no compliance or grounding findings skip the review queue.
+    auto_approve_clean_assets = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

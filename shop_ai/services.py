@@ -65,6 +65,7 @@ def store_update_brand_kit(*, store: Store, **fields: Any) -> Store:
         "brand_font",
         "brand_logo",
         "brand_tagline",
+        "auto_approve_clean_assets",
     }
     unknown = set(fields) - allowed
     if unknown:

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from catalog import services as catalog_services
 from catalog.models import ImportJob, Product
-from content.models import Asset, GenerationJob
+from content.models import Asset, AuditEvent, GenerationJob
 from shop_ai import services
 from shop_ai.models import Store
 from tests.conftest import Actor
@@ -95,8 +95,15 @@ def _victim_asset(store: Store) -> str:
         provider="victim-provider",
         input_hash="0" * 64,
         product_content_hash=product.content_hash,
+        review_state="approved",
+        text={"headline": "victim headline"},
     )
     return "victim-provider"
+
+
+def _victim_audit(store: Store) -> str:
+    AuditEvent.objects.create(store=store, action="approved", actor_label="victim-auditor")
+    return "victim-auditor"
 
 
 def _asset(store: Store) -> dict[str, Any]:
@@ -126,7 +133,12 @@ CASES: dict[str, Case] = {
     "generation-job-detail": Case(methods=("GET",), make=_job),
     "generation-job-cancel": Case(methods=("POST",), make=_job),
     "asset-list": Case(methods=("GET",), seed=_victim_asset),
-    "asset-detail": Case(methods=("GET",), make=_asset),
+    "asset-detail": Case(methods=("GET", "PATCH"), make=_asset, body={"headline": "x"}),
+    "asset-approve": Case(methods=("POST",), make=_asset),
+    "asset-reject": Case(methods=("POST",), make=_asset),
+    "asset-versions": Case(methods=("GET",), make=_asset),
+    "asset-bulk-review": Case(methods=("POST",), body={"assets": [1], "decision": "approve"}),
+    "audit-list": Case(methods=("GET",), seed=_victim_audit),
     "usage": Case(methods=("GET",), seed=_victim_asset),
 }
 

@@ -28,6 +28,7 @@ class StoreSerializer(serializers.ModelSerializer[Store]):
             "brand_accent_colour",
             "brand_font",
             "brand_tagline",
+            "auto_approve_clean_assets",
             "created_at",
         ]
         read_only_fields = ["id", "slug", "created_at"]

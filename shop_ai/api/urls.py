@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from catalog.api import ImportViewSet, ProductViewSet
-from content.api import AssetViewSet, GenerationJobViewSet, UsageView
+from content.api import AssetViewSet, AuditViewSet, GenerationJobViewSet, UsageView
 from shop_ai.api.stores import ApiKeyViewSet, StoreView
 
 router = SimpleRouter()
@@ -13,6 +13,7 @@ router.register("products", ProductViewSet, basename="product")
 router.register("imports", ImportViewSet, basename="import")
 router.register("generation-jobs", GenerationJobViewSet, basename="generation-job")
 router.register("assets", AssetViewSet, basename="asset")
+router.register("audit", AuditViewSet, basename="audit")
 
 urlpatterns = [
     path("store/", StoreView.as_view(), name="store"),

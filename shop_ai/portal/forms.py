@@ -22,6 +22,7 @@ class BrandKitForm(forms.ModelForm[Store]):
             "brand_accent_colour",
             "brand_font",
             "brand_tagline",
+            "auto_approve_clean_assets",
         ]
         widgets = {
             "brand_primary_colour": forms.TextInput(attrs={"type": "color"}),

@@ -51,7 +51,8 @@ def test_copy_and_images_are_generated_and_reported(
     with Image.open(main.file.path) as png:
         assert png.size == (1200, 1200)
         assert "AIGC" in png.text  # implicit AI label in the PNG
-    listed = alice.client().get(f"/api/v1/assets/?product={product.pk}&kind=image").json()
+    listed = alice.client().get(f"/api/v1/assets/?product={product.pk}&kind=image&state=all")
+    listed = listed.json()
     assert len(listed["results"]) == 4
     assert listed["results"][0]["url"].startswith("http://testserver/media/")
 

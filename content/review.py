@@ -1,0 +1,151 @@
+"""The trust layer's review: approve, reject and edit assets, each step audited.
+
+Only approved assets are published (the API's default list, webhooks, the live host).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
+from shop_ai.errors import Conflict, DomainError
+from shop_ai.models import ApiKey, Store
+
+COPY_FIELDS = {"headline", "short_description", "bullets", "long_description", "video_script"}
+
+
+def actor_label(*, user: User | None = None, api_key: ApiKey | None = None) -> str:
+    if api_key is not None:
+        return f"api key {api_key.prefix}"
+    if user is not None:
+        return user.get_username()
+    return "system"
+
+
+def audit(
+    *,
+    store: Store,
+    action: str,
+    asset: Asset | None = None,
+    user: User | None = None,
+    label: str = "system",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        store=store, asset=asset, action=action, actor_user=user, actor_label=label,
+        details=details or {},
+    )  # fmt: skip
+
+
+def record_generated(asset: Asset) -> None:
+    """Audit a fresh asset and apply the store's auto-approve policy (clean assets only)."""
+    audit(store=asset.store, asset=asset, action=AuditAction.GENERATED,
+          details={"provider": asset.provider, "model": asset.model_name,
+                   "findings": len(asset.findings)})  # fmt: skip
+    if asset.store.auto_approve_clean_assets and not asset.findings:
+        _set_state(asset, ReviewState.APPROVED, user=None, label="auto-approve policy", note="")
+
+
+def asset_approve(
+    *, asset: Asset, user: User | None = None, label: str = "system", note: str = ""
+) -> Asset:
+    if asset.review_state == ReviewState.APPROVED:
+        return asset
+    if asset.next_versions.exists():
+        raise Conflict("A newer version of this asset exists; review that one.", code="superseded")
+    return _set_state(asset, ReviewState.APPROVED, user=user, label=label, note=note)
+
+
+def asset_reject(
+    *, asset: Asset, user: User | None = None, label: str = "system", note: str = ""
+) -> Asset:
+    if asset.review_state == ReviewState.REJECTED:
+        return asset
+    return _set_state(asset, ReviewState.REJECTED, user=user, label=label, note=note)
+
+
+@transaction.atomic
+def _set_state(asset: Asset, state: str, *, user: User | None, label: str, note: str) -> Asset:
+    asset.review_state = state
+    asset.reviewed_by = user
+    asset.reviewed_at = timezone.now()
+    asset.review_note = note[:500]
+    asset.save(update_fields=["review_state", "reviewed_by", "reviewed_at", "review_note"])
+    action = AuditAction.APPROVED if state == ReviewState.APPROVED else AuditAction.REJECTED
+    audit(store=asset.store, asset=asset, action=action, user=user, label=label,
+          details={"note": note[:500]} if note else {})  # fmt: skip
+    return asset
+
+
+def assets_review_bulk(
+    *, store: Store, asset_ids: Sequence[int], approve: bool, user: User | None, label: str
+) -> list[Asset]:
+    assets = list(Asset.objects.filter(store=store, pk__in=asset_ids).select_related("store"))
+    missing = sorted(set(asset_ids) - {a.pk for a in assets})
+    if missing:
+        raise DomainError("Some assets do not exist.", code="unknown_assets",
+                          details={"ids": missing})  # fmt: skip
+    change = asset_approve if approve else asset_reject
+    with transaction.atomic():
+        return [change(asset=a, user=user, label=label) for a in assets]
+
+
+@transaction.atomic
+def asset_edit_text(
+    *, asset: Asset, changes: dict[str, Any], user: User | None = None, label: str = "system"
+) -> Asset:
+    """A person's edit of generated copy: a new draft version, the old one kept."""
+    if asset.kind != AssetKind.COPY or not isinstance(asset.text, dict):
+        raise DomainError("Only copy assets can be edited as text.", code="not_text")
+    unknown = set(changes) - COPY_FIELDS
+    if unknown or not changes:
+        raise DomainError(f"Editable fields: {', '.join(sorted(COPY_FIELDS))}.",
+                          code="invalid_fields", details={"unknown": sorted(unknown)})  # fmt: skip
+    text = {**asset.text, **changes}
+    findings = _recheck(asset, text)
+    digest = hashlib.sha256(f"{asset.input_hash}:edit:{asset.version + 1}".encode()).hexdigest()
+    edited = Asset.objects.create(
+        store=asset.store, product=asset.product, job=asset.job, kind=asset.kind,
+        variant=asset.variant, locale=asset.locale, version=asset.version + 1, text=text,
+        mime_type=asset.mime_type, provider="human-edit", model_name=label,
+        input_hash=digest, product_content_hash=asset.product_content_hash,
+        findings=findings, previous=asset,
+    )  # fmt: skip
+    audit(store=asset.store, asset=edited, action=AuditAction.EDITED, user=user, label=label,
+          details={"previous": asset.pk, "fields": sorted(changes)})  # fmt: skip
+    return edited
+
+
+def _recheck(asset: Asset, text: dict[str, Any]) -> list[dict[str, Any]]:
+    """Edited copy is checked like generated copy: grounding and compliance findings."""
+    from content.providers.text import CopyRequest, ProductCopy, check_copy
+    from content.stages import facts_for, finding_dict
+
+    try:
+        copy = ProductCopy.from_dict(text)
+    except (TypeError, ValueError) as exc:
+        raise DomainError(f"The edited copy is not valid: {exc}", code="invalid_copy") from exc
+    request = CopyRequest(
+        facts=facts_for(asset.product),
+        locale="zh-CN" if asset.locale == "zh-CN" else "en",
+        brand_name=asset.product.brand or asset.store.name,
+        sku=asset.product.sku,
+    )
+    return [finding_dict(f) for f in check_copy(copy, request)]
+
+
+def asset_versions(asset: Asset) -> list[Asset]:
+    """Every version of an asset's lineage, oldest first."""
+    first = asset
+    while first.previous is not None:
+        first = first.previous
+    versions = [first]
+    while (following := versions[-1].next_versions.order_by("pk").first()) is not None:
+        versions.append(following)
+    return versions
