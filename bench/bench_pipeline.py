@@ -1,0 +1,83 @@
+"""Content-pack pipeline benchmark on the embedded defaults: prints JSON.
+
+Imports the demo catalog into a fresh SQLite data dir, generates the full pack (copy,
+four images, voice, 720x1280 video) for each product synchronously, then generates again
+to time the cached rerun (every stage reused, no model call).
+
+    .venv/bin/python bench/bench_pipeline.py [--text-provider template|local]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKUS = ["MUG-STONE-350", "LAMP-BRASS-01", "TEE-ORGANIC", "BOTTLE-STEEL-750"]
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--text-provider", default="template")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        env |= {"SHOP_AI_DATA_DIR": data_dir, "SHOP_AI_TEXT_PROVIDER": args.text_provider}
+        env["SHOP_AI_LOG_LEVEL"] = "WARNING"
+        manage(env, "migrate", "-v0")
+        manage(env, "seed_demo")
+        manage(env, "import_catalog", str(ROOT / "demo" / "demo_catalog.zip"), "--store", "demo")
+        packs, cached = [], []
+        for sku in SKUS:
+            started = time.perf_counter()
+            report = json.loads(manage(env, "generate", "--store", "demo", "--sku", sku, "--json"))
+            packs.append((time.perf_counter() - started, report))
+            started = time.perf_counter()
+            again = json.loads(manage(env, "generate", "--store", "demo", "--sku", sku, "--json"))
+            cached.append((time.perf_counter() - started, again))
+    stage_seconds: dict[str, list[float]] = {}
+    for _, report in packs:
+        for stage in report["stages"]:
+            stage_seconds.setdefault(stage["stage"], []).append(stage["seconds"] or 0.0)
+    print(
+        json.dumps(
+            {
+                "benchmark": "content_pack_pipeline",
+                "text_provider": args.text_provider,
+                "products": len(SKUS),
+                "statuses": [r["status"] for _, r in packs],
+                "pack_seconds_wall_incl_process_start": [round(s, 2) for s, _ in packs],
+                "pack_seconds_median": round(statistics.median(s for s, _ in packs), 2),
+                "stage_seconds_median": {
+                    k: round(statistics.median(v), 2) for k, v in stage_seconds.items()
+                },
+                "cached_rerun_seconds_wall": [round(s, 2) for s, _ in cached],
+                "cached_rerun_stage_statuses": sorted(
+                    {st["status"] for _, r in cached for st in r["stages"]}
+                ),
+                "cached_rerun_stage_seconds_max": max(
+                    st["seconds"] or 0.0 for _, r in cached for st in r["stages"]
+                ),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
