@@ -50,6 +50,7 @@ class StageContext:
     options: dict[str, Any]
     photo: bytes | None
     photo_hash: str
+    spoken_disclosure: bool
     upstream: dict[str, list[UpstreamAsset]]
 
     @classmethod
@@ -84,6 +85,7 @@ class StageContext:
             options=dict(options),
             photo=photo,
             photo_hash=photo_row.sha256 if photo_row is not None else "",
+            spoken_disclosure=locale in (store.spoken_disclosure_locales or []),
             upstream={
                 kind: [
                     UpstreamAsset(
@@ -186,7 +188,8 @@ def plan_stage(stage: str, ctx: StageContext) -> StagePlan:
     if stage == "voice":
         speech = chosen["speech_zh"] if ctx.locale == "zh-CN" else chosen["speech_en"]
         parts = {**base, "copy": _upstream_hashes(ctx, "copy"), "provider": speech,
-                 "speed": ctx.options.get("voice_speed", 1.0)}  # fmt: skip
+                 "speed": ctx.options.get("voice_speed", 1.0),
+                 "disclosure": ctx.spoken_disclosure}  # fmt: skip
         return StagePlan(_hash(parts), 1)
     if stage == "video":
         parts = {**base, "image": _upstream_hashes(ctx, "image"),
@@ -314,7 +317,7 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
 
 def _run_voice(ctx: StageContext) -> list[AssetDraft]:
     from content.labels import aigc_metadata, label_wav
-    from content.providers.speech import encode_compressed, speech_for
+    from content.providers.speech import encode_compressed, prepend_disclosure, speech_for
 
     copy = _copy_of(ctx)
     script = " ".join(str(s) for s in copy.get("video_script", [])) or str(copy["headline"])
@@ -323,9 +326,12 @@ def _run_voice(ctx: StageContext) -> list[AssetDraft]:
         if ctx.locale == "zh-CN"
         else settings.SHOP_AI_SPEECH_PROVIDER_EN
     )
-    result = speech_for(name).synthesize(
+    speaker = speech_for(name)
+    result = speaker.synthesize(
         script, locale=ctx.locale, speed=float(ctx.options.get("voice_speed", 1.0))
     )
+    if ctx.spoken_disclosure:
+        result = prepend_disclosure(result, provider=speaker, locale=ctx.locale)
     aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:voice:{ctx.locale}")
     wav = label_wav(result.wav, aigc)
     sentences = [

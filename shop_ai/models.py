@@ -14,6 +14,10 @@ class Locale(models.TextChoices):
     ZH_CN = "zh-CN", "简体中文"
 
 
+def default_disclosure_locales() -> list[str]:
+    return ["zh-CN"]
+
+
 class Store(models.Model):
     """The tenant. Every row a seller owns hangs off a store."""
 
@@ -34,6 +38,9 @@ class Store(models.Model):
     brand_tagline = models.CharField(max_length=160, blank=True, default="")
     # Generated assets with no compliance or grounding findings skip the review queue.
     auto_approve_clean_assets = models.BooleanField(default=False)
+    # Voice tracks in these locales open with "this voice is AI-generated" (GB 45438-2025
+    # asks for an explicit label on synthetic audio; on by default for Chinese).
+    spoken_disclosure_locales = models.JSONField(default=default_disclosure_locales, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -66,6 +66,7 @@ def store_update_brand_kit(*, store: Store, **fields: Any) -> Store:
         "brand_logo",
         "brand_tagline",
         "auto_approve_clean_assets",
+        "spoken_disclosure_locales",
     }
     unknown = set(fields) - allowed
     if unknown:

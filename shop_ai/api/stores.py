@@ -29,6 +29,7 @@ class StoreSerializer(serializers.ModelSerializer[Store]):
             "brand_font",
             "brand_tagline",
             "auto_approve_clean_assets",
+            "spoken_disclosure_locales",
             "created_at",
         ]
         read_only_fields = ["id", "slug", "created_at"]

@@ -57,6 +57,11 @@ def test_generate_command_makes_a_playable_pack(alice: Actor, locale: str):
     assert np.sqrt(np.mean((samples / 32768.0) ** 2)) > 0.02  # not silent
     assert read_wav_aigc(voice.file.read()) is not None  # AI label in WAV INFO
     assert voice.extra_file.name.endswith(".m4a")
+    first_line = voice.metadata["sentences"][0]["text"]
+    if locale == "zh-CN":  # the store default opens Chinese voice tracks with a disclosure
+        assert "人工智能" in first_line
+    else:
+        assert "AI" not in first_line
 
     video = Asset.objects.get(product=product, kind="video", locale=locale)
     report = _ffmpeg_report(video.file.path)
