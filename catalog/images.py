@@ -8,12 +8,24 @@ import zipfile
 from catalog.image_safety import UnsafeImage, inspect_image, make_thumbnail
 from catalog.models import ImageStatus, ImportJob, ProductImage
 from catalog.safe_fetch import FetchRefused, fetch_url
-from catalog.services import image_mark
+from catalog.services import image_mark, pending_images
 
 logger = logging.getLogger(__name__)
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+IMAGE_BATCH = 50
+
+
+def process_image_batch(job: ImportJob, *, after_pk: int = 0) -> int | None:
+    """Process the next batch of the import's pending images; the cursor for the batch
+    after it, or None when none are left."""
+    batch = list(pending_images(job, after_pk=after_pk, limit=IMAGE_BATCH))
+    for image in batch:
+        process_image(image=image, job=job)
+    return batch[-1].pk if len(batch) == IMAGE_BATCH else None
 
 
 def process_image(*, image: ProductImage, job: ImportJob) -> ProductImage:

@@ -9,9 +9,6 @@ from celery import Task, shared_task
 
 logger = logging.getLogger(__name__)
 
-IMAGE_BATCH = 50
-
-
 class ImportTask(Task):
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         # A job whose task failed for good ends as failed with its reason, never stuck.
@@ -49,19 +46,16 @@ def run_import(self: Task, job_id: int) -> str | None:
 
 
 @shared_task(name="catalog.process_images", bind=True, max_retries=3)
-def process_images(self: Task, job_id: int, after_pk: int = 0) -> int:
+def process_images(self: Task, job_id: int, after_pk: int = 0) -> int | None:
     """Fetch and check one batch of an import's images, then queue the next batch."""
-    from catalog.images import process_image
+    from catalog.images import process_image_batch
     from catalog.models import ImportJob
-    from catalog.services import pending_images
     from shop_ai.after_commit import enqueue_on_commit
 
     job = ImportJob.objects.filter(pk=job_id).first()
     if job is None:
-        return 0
-    batch = list(pending_images(job, after_pk=after_pk, limit=IMAGE_BATCH))
-    for image in batch:
-        process_image(image=image, job=job)
-    if len(batch) == IMAGE_BATCH:
-        enqueue_on_commit(process_images, job_id, after_pk=batch[-1].pk)
-    return len(batch)
+        return None
+    next_cursor = process_image_batch(job, after_pk=after_pk)
+    if next_cursor is not None:
+        enqueue_on_commit(process_images, job_id, after_pk=next_cursor)
+    return next_cursor

@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content import review, services
+from content import review, selectors, services
 from content.models import (
     Asset,
     AssetKind,
@@ -63,18 +63,7 @@ class GenerationJobSerializer(serializers.ModelSerializer[GenerationJob]):
         return {"total": sum(counts.values()), **counts}
 
     def get_cost(self, job: GenerationJob) -> dict[str, Any]:
-        totals = job.assets.aggregate(
-            tokens_in=Sum("tokens_in"),
-            tokens_out=Sum("tokens_out"),
-            compute_seconds=Sum("compute_seconds"),
-            money_usd=Sum("money_usd"),
-        )
-        return {
-            "tokens_in": totals["tokens_in"] or 0,
-            "tokens_out": totals["tokens_out"] or 0,
-            "compute_seconds": round(totals["compute_seconds"] or 0, 3),
-            "money_usd": str(totals["money_usd"] or 0),
-        }
+        return selectors.job_cost(job)
 
 
 class GenerationJobCreateSerializer(serializers.Serializer[Any]):
@@ -145,6 +134,9 @@ class GenerationJobViewSet(
 
     serializer_class = GenerationJobSerializer
     queryset = GenerationJob.objects.prefetch_related("stages")
+
+    def get_queryset(self) -> Any:
+        return selectors.with_cost(super().get_queryset())
 
     @extend_schema(
         request=GenerationJobCreateSerializer,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import DecimalField, FloatField, IntegerField, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from catalog.models import Product
 from content.models import Asset, GenerationJob, GenerationStage, StageName
@@ -33,13 +35,30 @@ def job_progress(job: GenerationJob) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def job_cost(job: GenerationJob) -> dict[str, Any]:
-    return job.assets.aggregate(
-        tokens_in=Sum("tokens_in"),
-        tokens_out=Sum("tokens_out"),
-        compute_seconds=Sum("compute_seconds"),
-        money_usd=Sum("money_usd"),
+def with_cost(jobs: QuerySet[GenerationJob]) -> QuerySet[GenerationJob]:
+    """Jobs annotated with what their assets cost, in the same query as the jobs."""
+    return jobs.annotate(
+        cost_tokens_in=Coalesce(Sum("assets__tokens_in"), 0, output_field=IntegerField()),
+        cost_tokens_out=Coalesce(Sum("assets__tokens_out"), 0, output_field=IntegerField()),
+        cost_compute_seconds=Coalesce(
+            Sum("assets__compute_seconds"), 0.0, output_field=FloatField()
+        ),
+        cost_money_usd=Coalesce(
+            Sum("assets__money_usd"),
+            Decimal("0"),
+            output_field=DecimalField(max_digits=14, decimal_places=6),
+        ),
     )
+
+
+def job_cost(job: Any) -> dict[str, Any]:
+    """The cost of a job from ``with_cost``'s annotations."""
+    return {
+        "tokens_in": job.cost_tokens_in,
+        "tokens_out": job.cost_tokens_out,
+        "compute_seconds": round(job.cost_compute_seconds, 3),
+        "money_usd": str(job.cost_money_usd),
+    }
 
 
 def product_assets(store: Store, product_pk: int) -> tuple[Product | None, dict[str, list[Asset]]]:

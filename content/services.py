@@ -16,7 +16,6 @@ from catalog.models import Product
 from content.models import (
     TERMINAL_STAGE_STATUSES,
     Asset,
-    AssetKind,
     GenerationJob,
     GenerationStage,
     JobStatus,
@@ -24,7 +23,7 @@ from content.models import (
     StageStatus,
 )
 from content.review import record_generated
-from content.stages import AssetDraft, StageContext, plan_stage, run_stage_outputs
+from content.stages import STAGE_READS, AssetDraft, StageContext, plan_stage, run_stage_outputs
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import Store
@@ -264,18 +263,15 @@ def _enqueue_advance(job_id: int) -> None:
 
 def _stage_context(stage: GenerationStage) -> StageContext:
     """Everything a stage reads: product facts now, the brand kit, and upstream assets."""
-    upstream: dict[str, Sequence[Asset]] = {
-        kind: list(
-            Asset.objects.filter(
-                store=stage.store,
-                product=stage.product,
-                locale=stage.locale,
-                kind=kind,
-                product_content_hash=stage.product.content_hash,
-            ).order_by("variant", "-version", "-pk")
-        )
-        for kind in AssetKind.values
-    }
+    upstream: dict[str, list[Asset]] = {kind: [] for kind in STAGE_READS[stage.stage]}
+    for asset in Asset.objects.filter(
+        store=stage.store,
+        product=stage.product,
+        locale=stage.locale,
+        kind__in=upstream,
+        product_content_hash=stage.product.content_hash,
+    ).order_by("variant", "-version", "-pk"):
+        upstream[asset.kind].append(asset)
     return StageContext.build(
         product=stage.product,
         store=stage.store,

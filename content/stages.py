@@ -9,24 +9,42 @@ providers chosen in settings and returns drafts for the service to save.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import time
-import wave
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 
 from catalog.models import ImageStatus, Product, ProductImage
 from content.grounding import Facts
 from content.providers.base import Cost, Provenance, ProviderError
+from content.providers.text.plan import discount_percent, format_money
 from shop_ai.models import Store
 
 AI_LABELS = {"en": "AI-generated", "zh-CN": "AI生成"}
 IMAGE_LAYOUTS = ("marketplace_main", "hero_banner", "feature_card", "story_frame")
+
+
+# What each stage reads from earlier stages of the same product and locale.
+STAGE_READS: dict[str, tuple[str, ...]] = {
+    "copy": (),
+    "image": ("copy",),
+    "voice": ("copy",),
+    "video": ("copy", "image", "voice"),
+}
+
+
+def _read(name: str) -> bytes | None:
+    if not name:
+        return None
+    with default_storage.open(name, "rb") as handle:
+        data: bytes = handle.read()
+    return data
 
 
 @dataclass(frozen=True)
@@ -34,8 +52,13 @@ class UpstreamAsset:
     variant: str
     input_hash: str
     text: Any = None
-    data: bytes | None = None
+    file_name: str = ""
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def data(self) -> bytes | None:
+        """The file's bytes, read on first use: a reused stage needs only the hashes."""
+        return _read(self.file_name)
 
 
 @dataclass(frozen=True)
@@ -48,10 +71,14 @@ class StageContext:
     brand_name: str
     brand_colours: tuple[str, str, str]
     options: dict[str, Any]
-    photo: bytes | None
+    photo_name: str
     photo_hash: str
     spoken_disclosure: bool
     upstream: dict[str, list[UpstreamAsset]]
+
+    @cached_property
+    def photo(self) -> bytes | None:
+        return _read(self.photo_name)
 
     @classmethod
     def build(
@@ -69,7 +96,6 @@ class StageContext:
             .order_by("position", "pk")
             .first()
         )
-        photo = _read(photo_row.file) if photo_row is not None else None
         return cls(
             product_id=product.pk,
             sku=product.sku,
@@ -83,7 +109,7 @@ class StageContext:
                 store.brand_accent_colour,
             ),
             options=dict(options),
-            photo=photo,
+            photo_name=photo_row.file.name if photo_row is not None else "",
             photo_hash=photo_row.sha256 if photo_row is not None else "",
             spoken_disclosure=locale in (store.spoken_disclosure_locales or []),
             upstream={
@@ -92,7 +118,7 @@ class StageContext:
                         variant=a.variant,
                         input_hash=a.input_hash,
                         text=a.text,
-                        data=_read(a.file) if a.file else None,
+                        file_name=a.file.name or "",
                         metadata=a.metadata,
                     )
                     for a in _latest_per_variant(assets)
@@ -107,12 +133,6 @@ def _latest_per_variant(assets: Sequence[Any]) -> list[Any]:
     for asset in assets:  # ordered newest version first within a variant
         seen.setdefault(asset.variant, asset)
     return list(seen.values())
-
-
-def _read(file_field: Any) -> bytes:
-    with file_field.open("rb") as handle:
-        data: bytes = handle.read()
-    return data
 
 
 def facts_for(product: Product) -> Facts:
@@ -212,11 +232,8 @@ def _copy_of(ctx: StageContext) -> dict[str, Any]:
 
 
 def _money(amount: Decimal | None, currency: str) -> str | None:
-    if amount is None:
-        return None
-    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
-    symbol = symbols.get(currency)
-    return f"{symbol}{amount:.2f}" if symbol else f"{amount:.2f} {currency}"
+    # The same formatting the copy uses, so images and video say the price the same way.
+    return None if amount is None else format_money(amount, currency)
 
 
 # --- stages: each calls the providers and describes its outputs ---------------------------
@@ -273,10 +290,8 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
         primary_color=primary, secondary_color=secondary, accent_color=accent, locale=ctx.locale
     )
     facts = ctx.facts
-    discount = None
-    if facts.compare_at_price and facts.compare_at_price > facts.price:
-        percent = int((1 - facts.price / facts.compare_at_price) * 100)
-        discount = f"-{percent}%" if percent > 0 else None
+    percent = discount_percent(facts)
+    discount = f"-{percent}%" if percent else None
     inp = LayoutInput(
         product_photo=ctx.photo,
         headline=str(copy.get("headline", facts.title))[:80],
@@ -403,8 +418,3 @@ def _run_video(ctx: StageContext) -> list[AssetDraft]:
             },
         )
     ]
-
-
-def wav_duration(data: bytes) -> float:
-    with wave.open(io.BytesIO(data)) as wav:
-        return wav.getnframes() / float(wav.getframerate())

@@ -43,7 +43,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
 @store_member_required()
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     store = request.tenant.store  # type: ignore[attr-defined]
-    job = get_object_or_404(selectors.jobs_for_store(store), pk=pk)
+    job = get_object_or_404(selectors.with_cost(selectors.jobs_for_store(store)), pk=pk)
     context = {"job": job, "rows": selectors.job_progress(job), "cost": selectors.job_cost(job)}
     template = "content/_job_status.html" if request.htmx else "content/job_detail.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -8,22 +8,16 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from shop_ai.after_commit import store_group
-from shop_ai.models import ApiKey, Store
-from shop_ai.selectors import membership_for
+from shop_ai.models import Store
+from shop_ai.tenancy import tenant_for
 
 
 @database_sync_to_async
 def _store_for_scope(scope: dict[str, Any]) -> Store | None:
-    api_key: ApiKey | None = scope.get("api_key")
-    if api_key is not None:
-        return api_key.store
-    user = scope.get("user")
-    if user is None or not user.is_authenticated:
-        return None
-    session = scope.get("session")
-    store_id = session.get("shop_ai_store_id") if session is not None else None
-    membership = membership_for(user, store_id)
-    return membership.store if membership else None
+    tenant = tenant_for(
+        api_key=scope.get("api_key"), user=scope.get("user"), session=scope.get("session")
+    )
+    return tenant.store if tenant is not None else None
 
 
 class StudioConsumer(AsyncJsonWebsocketConsumer):

@@ -35,12 +35,22 @@ class Tenant:
 def resolve_tenant(request: HttpRequest | Any) -> Tenant | None:
     """The tenant for a Django or DRF request, from its API key or its session user."""
     auth = getattr(request, "auth", None)
-    if isinstance(auth, ApiKey):
-        return Tenant(store=auth.store, api_key=auth)
-    user = getattr(request, "user", None)
+    return tenant_for(
+        api_key=auth if isinstance(auth, ApiKey) else None,
+        user=getattr(request, "user", None),
+        session=getattr(request, "session", None),
+    )
+
+
+def tenant_for(*, api_key: ApiKey | None, user: Any, session: Any) -> Tenant | None:
+    """The tenant of a key, or of a signed-in user in the store their session chose.
+
+    Shared by HTTP requests and WebSocket scopes, which carry the same three things.
+    """
+    if api_key is not None:
+        return Tenant(store=api_key.store, api_key=api_key)
     if user is None or not user.is_authenticated:
         return None
-    session = getattr(request, "session", None)
     store_id = session.get(SESSION_STORE_KEY) if session is not None else None
     membership = membership_for(user, store_id)
     if membership is None:

@@ -13,15 +13,14 @@ import json
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from catalog.formats.fields import FORMULA_STARTS
 from catalog.formats.native import COLUMNS
 from catalog.formats.records import ProductRecord
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize_formula(value: str) -> str:
     """Prefix a quote to a cell a spreadsheet would treat as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def write_csv_export(records: Iterable[ProductRecord]) -> str:

@@ -208,7 +208,9 @@ def shortened_key(key: str, limit: int) -> str:
     return f"{key[: max(limit - 17, 1)]}-{digest}"
 
 
-_NEUTRALIZED_STARTS = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+# A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALIZED_STARTS = tuple("'" + start for start in FORMULA_STARTS)
 
 
 def restore_formula(value: str) -> str:

@@ -137,3 +137,20 @@ def test_cancel_stops_stages_that_have_not_started(alice: Actor):
     assert job.status == JobStatus.CANCELLED
     assert set(job.stages.values_list("status", flat=True)) == {StageStatus.CANCELLED}
     assert not Asset.objects.filter(product=product).exists()
+
+
+def test_the_job_list_costs_a_fixed_number_of_queries(
+    alice: Actor, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    product = make_product(alice.store)
+    for key in ("a", "b", "c"):
+        _start(
+            alice,
+            django_capture_on_commit_callbacks,
+            {"products": [product.pk], "kinds": ["copy"]},
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+    with django_assert_max_num_queries(4):  # was 3 + one per job
+        jobs = alice.client().get("/api/v1/generation-jobs/").json()["results"]
+    assert len(jobs) == 3
+    assert all(job["cost"]["compute_seconds"] >= 0 for job in jobs)

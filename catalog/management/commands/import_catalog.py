@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog import services
-from catalog.images import process_image
+from catalog.images import process_image_batch
 from catalog.models import ImageStatus, ImportJob, ImportPolicy, ProductImage
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
@@ -80,8 +80,9 @@ class Command(BaseCommand):
 
 def process_all_images(job: ImportJob) -> dict[str, int]:
     """Fetch and check every pending image of the import; counts by outcome."""
-    for image in services.pending_images(job, after_pk=0, limit=1_000_000):
-        process_image(image=image, job=job)
+    cursor: int | None = 0
+    while cursor is not None:
+        cursor = process_image_batch(job, after_pk=cursor)
     ready = ProductImage.objects.filter(import_job=job, status=ImageStatus.READY).count()
     failed = ProductImage.objects.filter(import_job=job, status=ImageStatus.FAILED).count()
     return {"ready": ready, "failed": failed}
