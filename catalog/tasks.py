@@ -9,6 +9,7 @@ from celery import Task, shared_task
 
 logger = logging.getLogger(__name__)
 
+
 class ImportTask(Task):
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         # A job whose task failed for good ends as failed with its reason, never stuck.
