@@ -362,6 +362,11 @@ def fact_numbers(facts: ProductFacts | None, title: str) -> set[str]:
     return {_canonical_number(n) for text in texts for n in NUMBER.findall(str(text))}
 
 
+def numbers_in(text: str) -> set[str]:
+    """The numbers said in ``text``, canonical like those of ``fact_numbers``."""
+    return {_canonical_number(n) for n in NUMBER.findall(text)}
+
+
 def _canonical_number(token: str) -> str:
     text = token.replace(",", ".")
     if "." in text:
@@ -466,6 +471,8 @@ class _Memory:
     airtime_s: dict[int, float] = field(default_factory=dict)
     pitches: dict[int, int] = field(default_factory=dict)
     line_said_at: dict[str, float] = field(default_factory=dict)
+    # Until when an answer holds the floor; a question never cuts another answer short.
+    answering_until: float = 0.0
 
 
 _INT_KEYED = ("purchase_acks", "stock", "sold", "carted", "reward", "airtime_s", "pitches")
@@ -586,6 +593,39 @@ class HostEngine:
             self._absorb(event, now, actions)
         if now >= self._m.speech_until:
             self._speak_next(now, actions)
+        return actions
+
+    # -- the runner's and the seller's controls ----------------------------------------------
+
+    def update_facts(self, facts_by_product: Mapping[int, ProductFacts]) -> None:
+        """Take catalog facts read again, so prices and stock said are never stale."""
+        self.facts.update(facts_by_product)
+
+    def hold(self, now: float, seconds: float, *, answering: bool = False) -> None:
+        """Keep the floor for speech the runner produced itself (an answer, a seller's line)."""
+        self._m.speech_until = now + max(0.0, seconds) + SENTENCE_GAP_S
+        if answering:
+            self._m.answering_until = self._m.speech_until
+
+    def interrupt_for_question(self, now: float) -> bool:
+        """Cut the line being said short when a question waits, unless it is an answer.
+
+        Viewers expect a reply within a second; finishing a pitch line first costs up to
+        several. The runner stops the cut line's remaining audio when this returns True.
+        """
+        m = self._m
+        if not m.questions or now >= m.speech_until or now < m.answering_until:
+            return False
+        m.speech_until = now
+        return True
+
+    def switch_to(self, product_id: int, now: float) -> list[Action]:
+        """Put a rundown product on air now, at the seller's request."""
+        if product_id not in self._items or product_id in self._m.out_of_stock:
+            return []
+        actions: list[Action] = []
+        self._switch(product_id, now, actions, reason="seller")
+        self._m.speech_until = now
         return actions
 
     # -- events -------------------------------------------------------------------------------
@@ -781,6 +821,7 @@ class HostEngine:
         )
         if not needs_approval:
             m.speech_until = now + ANSWER_RESERVE_S
+            m.answering_until = m.speech_until
         return True
 
     def _match_product(self, text: str) -> int | None:

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from catalog.api import ImportViewSet, ProductViewSet
 from content.api import AssetViewSet, AuditViewSet, GenerationJobViewSet, UsageView
+from livestream.api import LiveProtocolView, LiveRoomViewSet, LiveSessionViewSet
 from shop_ai.api.stores import ApiKeyViewSet, StoreView
 
 router = SimpleRouter()
@@ -14,6 +15,8 @@ router.register("imports", ImportViewSet, basename="import")
 router.register("generation-jobs", GenerationJobViewSet, basename="generation-job")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("audit", AuditViewSet, basename="audit")
+router.register("live-rooms", LiveRoomViewSet, basename="live-room")
+router.register("live-sessions", LiveSessionViewSet, basename="live-session")
 
 urlpatterns = [
     path("store/", StoreView.as_view(), name="store"),
@@ -24,5 +27,6 @@ urlpatterns = [
         name="product-export",
     ),
     path("usage/", UsageView.as_view(), name="usage"),
+    path("live/protocol.json", LiveProtocolView.as_view(), name="live-protocol"),
     path("", include(router.urls)),
 ]

@@ -1,0 +1,325 @@
+"""REST for live rooms: rooms with rundowns, start/stop, platform events, sessions, protocol."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from livestream import services
+from livestream.models import (
+    EventKind,
+    HostUtterance,
+    LiveRoom,
+    LiveSession,
+    RundownEntry,
+    ViewerQuestion,
+)
+from livestream.protocol import protocol_schema
+from shop_ai.api.pagination import IdCursorPagination
+from shop_ai.api.views import StoreScopedViewSet
+
+LOCALES = ["en", "zh-CN"]
+VOICES = ["", "piper", "espeak"]
+
+
+class RundownEntrySerializer(serializers.ModelSerializer[RundownEntry]):
+    product = serializers.IntegerField(source="product_id")
+    sku = serializers.CharField(source="product.sku", read_only=True)
+    title = serializers.CharField(source="product.title", read_only=True)
+    talking_points = serializers.ListField(
+        child=serializers.CharField(max_length=300), max_length=10, required=False, default=list
+    )
+
+    class Meta:
+        model = RundownEntry
+        fields = ["product", "sku", "title", "time_budget_s", "talking_points"]
+
+
+class LiveRoomSerializer(serializers.ModelSerializer[LiveRoom]):
+    locale = serializers.ChoiceField(choices=LOCALES, default="en")
+    voice = serializers.ChoiceField(choices=VOICES, default="", required=False)
+    persona = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text='The host: {"name": "Mia", "style": "warm", "catchphrases": ["Let\'s go!"]}.',
+    )
+    banned_topics = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=50, required=False, default=list
+    )
+    schedule = serializers.ListField(
+        child=serializers.DictField(), max_length=28, required=False, default=list
+    )
+    max_discount_pct = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(90),
+        default=Decimal(0),
+    )
+    rundown = RundownEntrySerializer(many=True, required=False)
+    viewer_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LiveRoom
+        fields = [
+            "id",
+            "slug",
+            "title",
+            "locale",
+            "persona",
+            "voice",
+            "max_discount_pct",
+            "answers_need_approval",
+            "banned_topics",
+            "schedule",
+            "rundown",
+            "status",
+            "viewer_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "status", "created_at", "updated_at"]
+
+    def get_viewer_url(self, room: LiveRoom) -> str:
+        path = f"/live/{room.slug}/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def validate_persona(self, persona: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(persona) - {"name", "style", "catchphrases"}
+        if unknown:
+            raise serializers.ValidationError(f"Unknown persona fields: {sorted(unknown)}.")
+        for key in ("name", "style"):
+            if not isinstance(persona.get(key, ""), str) or len(persona.get(key, "")) > 200:
+                raise serializers.ValidationError(f"{key} must be text of at most 200 characters.")
+        phrases = persona.get("catchphrases", [])
+        if not isinstance(phrases, list) or len(phrases) > 10:
+            raise serializers.ValidationError("catchphrases must be a list of at most 10.")
+        if not all(isinstance(p, str) and len(p) <= 120 for p in phrases):
+            raise serializers.ValidationError("Each catchphrase is text of at most 120 characters.")
+        return persona
+
+    def validate_slug(self, slug: str) -> str:
+        if self.instance is not None and slug != self.instance.slug:
+            raise serializers.ValidationError("A room's address cannot change once created.")
+        return slug
+
+
+def _rundown_specs(entries: list[dict[str, Any]]) -> list[services.RundownSpec]:
+    return [
+        services.RundownSpec(
+            product_id=entry["product_id"],
+            time_budget_s=entry.get("time_budget_s", 180),
+            talking_points=tuple(entry.get("talking_points", [])),
+        )
+        for entry in entries
+    ]
+
+
+class SessionSummarySerializer(serializers.ModelSerializer[LiveSession]):
+    room = serializers.IntegerField(source="room_id", read_only=True)
+
+    class Meta:
+        model = LiveSession
+        fields = [
+            "id",
+            "room",
+            "started_at",
+            "ended_at",
+            "heartbeat_at",
+            "last_seq",
+            "current_product",
+            "stats",
+        ]
+        read_only_fields = fields
+
+
+class QuestionSerializer(serializers.ModelSerializer[ViewerQuestion]):
+    class Meta:
+        model = ViewerQuestion
+        fields = [
+            "id",
+            "viewer_id",
+            "text",
+            "product",
+            "status",
+            "draft_answer",
+            "created_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class SessionDetailSerializer(SessionSummarySerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta(SessionSummarySerializer.Meta):
+        fields = [*SessionSummarySerializer.Meta.fields, "questions"]
+        read_only_fields = fields
+
+
+class UtteranceSerializer(serializers.ModelSerializer[HostUtterance]):
+    class Meta:
+        model = HostUtterance
+        fields = [
+            "id",
+            "seq",
+            "kind",
+            "text",
+            "product",
+            "reason",
+            "trigger",
+            "audio",
+            "latency",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PlatformEventSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=[k.value for k in services.PLATFORM_EVENT_KINDS])
+    product = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000, default=1)
+    stock = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["kind"] == EventKind.STOCK and "stock" not in data:
+            raise serializers.ValidationError({"stock": "A stock event needs the new stock."})
+        return data
+
+
+class LiveRoomViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    StoreScopedViewSet[LiveRoom],
+):
+    """Live rooms of the requester's store, each with its rundown of products."""
+
+    serializer_class = LiveRoomSerializer
+    queryset = LiveRoom.objects.prefetch_related("rundown__product")
+
+    def create(self, request: Request) -> Response:
+        serializer = LiveRoomSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        rundown = _rundown_specs(data.pop("rundown", []))
+        room = services.room_create(store=self.store, rundown=rundown, **data)
+        return Response(self._show(room), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        room = self.get_object()
+        serializer = LiveRoomSerializer(
+            room, data=request.data, partial=partial, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("slug", None)
+        rundown = data.pop("rundown", None)
+        services.room_update(
+            room=room, rundown=None if rundown is None else _rundown_specs(rundown), **data
+        )
+        return Response(self._show(room))
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk, partial=True)
+
+    def perform_destroy(self, instance: LiveRoom) -> None:
+        services.room_stop(room=instance)
+        instance.delete()
+
+    @extend_schema(request=None, responses=SessionSummarySerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request: Request, pk: str) -> Response:
+        session = services.room_start(room=self.get_object())
+        return Response(SessionSummarySerializer(session).data)
+
+    @extend_schema(request=None, responses=LiveRoomSerializer)
+    @action(detail=True, methods=["post"])
+    def stop(self, request: Request, pk: str) -> Response:
+        room = self.get_object()
+        services.room_stop(room=room)
+        return Response(self._show(room))
+
+    @extend_schema(
+        request=PlatformEventSerializer,
+        responses={
+            202: inline_serializer("PlatformEventAccepted", {"id": serializers.IntegerField()})
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def events(self, request: Request, pk: str) -> Response:
+        """A purchase, add-to-cart or stock change from the store platform, for the host."""
+        serializer = PlatformEventSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        event = services.platform_event_record(
+            room=self.get_object(),
+            kind=data["kind"],
+            product_id=data["product"],
+            quantity=data["quantity"],
+            stock=data.get("stock"),
+        )
+        return Response({"id": event.pk}, status=status.HTTP_202_ACCEPTED)
+
+    def _show(self, room: LiveRoom) -> dict[str, Any]:
+        fresh = self.get_queryset().get(pk=room.pk)
+        return dict(LiveRoomSerializer(fresh, context={"request": self.request}).data)
+
+
+class TranscriptPagination(IdCursorPagination):
+    ordering = "seq"
+
+
+class LiveSessionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    StoreScopedViewSet[LiveSession],
+):
+    """Runs of the store's rooms: figures, questions for the team, and the transcript."""
+
+    queryset = LiveSession.objects.all()
+    store_field = "room__store"
+
+    def get_serializer_class(self) -> Any:
+        return SessionDetailSerializer if self.action == "retrieve" else SessionSummarySerializer
+
+    @extend_schema(parameters=[OpenApiParameter("room", int)])
+    def list(self, request: Request) -> Response:
+        return super().list(request)
+
+    def get_queryset(self) -> QuerySet[LiveSession]:
+        sessions = super().get_queryset()
+        room = self.request.query_params.get("room")
+        if room and room.isdigit():
+            sessions = sessions.filter(room_id=int(room))
+        if self.action == "retrieve":
+            sessions = sessions.prefetch_related("questions")
+        return sessions
+
+    @extend_schema(responses=UtteranceSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transcript(self, request: Request, pk: str) -> Response:
+        """What the host said, in order (`seq`), with audio, reasons and latencies."""
+        session = self.get_object()
+        paginator = TranscriptPagination()
+        page = paginator.paginate_queryset(
+            HostUtterance.objects.filter(session=session), request, view=self
+        )
+        return paginator.get_paginated_response(UtteranceSerializer(page, many=True).data)
+
+
+class LiveProtocolView(APIView):
+    """The JSON Schema of the viewer feed at ``/ws/live/<room>/``."""
+
+    @extend_schema(responses={200: dict[str, Any]})
+    def get(self, request: Request) -> Response:
+        return Response(protocol_schema())

@@ -1,0 +1,554 @@
+"""The host runner: one per live room, turning the engine's actions into a live feed.
+
+It takes the room's session lease, rebuilds the engine from its saved state, and loops:
+viewer comments and platform events in (moderated, queued), ``engine.step`` out, each
+utterance recorded and sent as text at once, then its audio sentence by sentence as soon as
+each is synthesized. Every second it renews the lease, saves the engine and writes the
+batched viewer events. A runner that crashes is replaced by another that resumes the
+engine state and continues the utterance sequence.
+
+The runner is thin on purpose: decisions are the engine's, moderation is ``moderation.py``,
+answers are ``answers.py``, persistence is ``services.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import BaseChannelLayer, get_channel_layer
+
+from catalog.models import Product
+from livestream import selectors, services
+from livestream.engine import (
+    Action,
+    AddToCart,
+    Comment,
+    Event,
+    HostEngine,
+    Like,
+    ProductFacts,
+    Purchase,
+    Question,
+    StockChanged,
+    fact_numbers,
+    numbers_in,
+    speaking_seconds,
+)
+from livestream.models import EventKind, LiveRoom, LiveSession, QuestionStatus, RoomStatus
+from livestream.moderation import BoundedQueue, ModerationState, moderate
+from livestream.protocol import (
+    MAX_LIKES_PER_MESSAGE,
+    feed_group,
+    runner_group,
+    studio_group,
+    utterance_message,
+)
+
+logger = logging.getLogger(__name__)
+
+BEAT_S = 1.0
+IDLE_POLL_S = 1.0
+STATS_INTERVAL_S = 0.25
+FACTS_REFRESH_S = 10.0
+MAX_EVENTS_PER_STEP = 20
+SPOKEN_KINDS = ("say", "answer", "thank", "ack_purchase", "announce_deal")
+
+
+class Voice(Protocol):
+    """Speech for one room: a labelled WAV and its length for one sentence."""
+
+    def sentences(self, text: str) -> list[str]: ...
+
+    def render(self, sentence: str) -> tuple[bytes, float]: ...
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    flag_for_team: bool
+    product_id: int | None
+
+
+class Answerer(Protocol):
+    """Answers a viewer's question from catalog facts, or says it will ask the team."""
+
+    def answer(
+        self, question: str, *, product_id: int | None, facts: Mapping[int, ProductFacts]
+    ) -> Reply: ...
+
+
+class AudioStore(Protocol):
+    def save(self, name: str, data: bytes) -> str: ...
+
+
+@dataclass
+class _Spoken:
+    utterance_id: int
+    seq: int
+    text: str
+    triggered_at: float
+    latency: dict[str, float] = field(default_factory=dict)
+
+
+class HostRunner:
+    """Runs one room's host for as long as the room is on air and this runner holds it."""
+
+    def __init__(
+        self,
+        room_id: int,
+        *,
+        voice: Voice,
+        answerer_factory: Callable[[LiveRoom, Mapping[int, ProductFacts]], Answerer],
+        audio_store: AudioStore,
+        clock: Callable[[], float] = time.time,
+        runner_id: str | None = None,
+        layer: BaseChannelLayer | None = None,
+    ) -> None:
+        self.room_id = room_id
+        self.voice = voice
+        self.answerer_factory = answerer_factory
+        self.audio_store = audio_store
+        self.clock = clock
+        self.runner_id = runner_id or uuid.uuid4().hex
+        self.layer = layer or get_channel_layer()
+        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._speech: asyncio.Queue[tuple[_Spoken, list[str]]] = asyncio.Queue()
+        # Audio of utterances numbered below this is cut (a question interrupted them).
+        self._cut_below = 0
+        self._stopping = False
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Wait for the room to go on air, run it, and wait again, until ``stop`` is set."""
+        while not stop.is_set():
+            session = await database_sync_to_async(services.session_claim)(
+                room_id=self.room_id, runner_id=self.runner_id
+            )
+            if session is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), IDLE_POLL_S)
+                continue
+            try:
+                await self.run_session(session, stop)
+            finally:
+                await database_sync_to_async(services.session_release)(
+                    session_id=session.pk, runner_id=self.runner_id
+                )
+
+    async def run_session(self, session: LiveSession, stop: asyncio.Event) -> None:
+        channel = await self.layer.new_channel("live-runner.")
+        group = runner_group(self.room_id)
+        await self.layer.group_add(group, channel)
+        reader = asyncio.create_task(self._read(channel))
+        speaker = asyncio.create_task(self._speak_audio())
+        try:
+            self._session = session
+            await self._load(session)
+            # Viewers already connected answer with `viewer.join`, so the count survives us.
+            await self._to_feed({"type": "live.roll_call"})
+            await self._loop(stop)
+        finally:
+            reader.cancel()
+            speaker.cancel()
+            await self.layer.group_discard(group, channel)
+
+    async def _read(self, channel: str) -> None:
+        # Receiving in its own task keeps the main loop free to time out without cancelling
+        # a channel-layer receive half-way, which could drop a message.
+        while True:
+            self._inbox.put_nowait(await self.layer.receive(channel))
+
+    @database_sync_to_async
+    def _load(self, session: LiveSession) -> None:
+        room = LiveRoom.objects.select_related("store").get(pk=self.room_id)
+        self.room = room
+        entries = selectors.rundown_entries(room)
+        self.rundown = selectors.rundown_items(entries)
+        self.facts = selectors.product_facts(room, [item.product_id for item in self.rundown])
+        policy = selectors.room_policy(room)
+        if room.engine_state:
+            try:
+                self.engine = HostEngine.from_state(
+                    room.engine_state, self.rundown, policy, self.facts
+                )
+            except (ValueError, KeyError, TypeError):
+                logger.exception("room %s: saved host state unusable; starting afresh", room.pk)
+                room.engine_state = None
+        if not room.engine_state:
+            self.engine = HostEngine(
+                self.rundown, policy, self.facts, seed=room.seed or room.pk, locale=room.locale
+            )
+        self.answerer = self.answerer_factory(room, self.facts)
+        self.moderation = ModerationState(banned_topics=tuple(policy.banned_topics))
+        self.queue: BoundedQueue[Event] = BoundedQueue(capacity=50)
+        self.paused = room.status == RoomStatus.PAUSED
+        self.stats: dict[str, Any] = {"likes": 0, "comments": 0, "questions": 0, "refused": 0}
+        self.stats.update({k: v for k, v in session.stats.items() if isinstance(v, int)})
+        self.viewers: set[str] = set()
+        self.pending_events: list[dict[str, Any]] = []
+        self.last_product_id = session.current_product_id
+        self._stats_dirty = True
+        self._last_stats_at = 0.0
+        self._facts_at = self.clock()
+        self._beat_at = 0.0
+        self._on_air = True
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def _loop(self, stop: asyncio.Event) -> None:
+        while self._on_air and not stop.is_set():
+            try:
+                message = await asyncio.wait_for(self._inbox.get(), STATS_INTERVAL_S)
+            except TimeoutError:
+                message = None
+            now = self.clock()
+            if message is not None:
+                await self._handle(message, now)
+            if not self.paused:
+                events: list[Event] = []
+                while len(events) < MAX_EVENTS_PER_STEP:
+                    event = self.queue.pop(now)
+                    if event is None:
+                        break
+                    events.append(event)
+                actions = self.engine.step(now, events)
+                asked = any(isinstance(event, Question) for event in events)
+                if asked and self.engine.interrupt_for_question(now):
+                    self._cut_below = self._session.last_seq + 1
+                    actions += self.engine.step(now)
+                for action in actions:
+                    await self._perform(action, now)
+            if now - self._last_stats_at >= STATS_INTERVAL_S and self._stats_dirty:
+                await self._send_stats(now)
+            if now - self._beat_at >= BEAT_S:
+                await self._beat(now)
+
+    async def _handle(self, message: dict[str, Any], now: float) -> None:
+        kind = message.get("type")
+        if kind == "viewer.comment":
+            await self._comment(message, now)
+        elif kind == "viewer.like":
+            count = max(1, min(int(message.get("count", 1)), MAX_LIKES_PER_MESSAGE))
+            viewer_id = str(message.get("viewer_id", ""))
+            self.queue.push(Like(viewer_id, count, now), is_question=False, at=now)
+            self.stats["likes"] += count
+            self._stats_dirty = True
+            self._record(EventKind.LIKE, viewer_id=viewer_id, count=count)
+        elif kind == "viewer.join":
+            self.viewers.add(str(message.get("channel")))
+            self._stats_dirty = True
+        elif kind == "viewer.leave":
+            self.viewers.discard(str(message.get("channel")))
+            self._stats_dirty = True
+        elif kind == "platform.event":
+            await self._platform_event(message, now)
+        elif kind == "studio.command":
+            await self._studio_command(message, now)
+        elif kind == "room.stop":
+            self._on_air = False
+        elif kind == "room.reload":
+            await self._reload_status()
+
+    async def _comment(self, message: dict[str, Any], now: float) -> None:
+        viewer_id = str(message.get("viewer_id", ""))
+        text = str(message.get("text", ""))
+        verdict = moderate(
+            text, locale=self.room.locale, viewer_id=viewer_id, now=now, state=self.moderation
+        )
+        if not verdict.allowed:
+            self.stats["refused"] += 1
+            self._record(EventKind.REFUSED, viewer_id=viewer_id, text=text, reason=verdict.reason)
+            reply_channel = message.get("reply_channel")
+            if reply_channel:
+                await self.layer.send(
+                    reply_channel,
+                    {"type": "live.message", "message": _refusal(verdict.reason, self.room.locale)},
+                )
+            return
+        cleaned = verdict.cleaned_text
+        if verdict.is_question:
+            self.stats["questions"] += 1
+            self.queue.push(Question(viewer_id, cleaned, now), is_question=True, at=now)
+            self._record(EventKind.QUESTION, viewer_id=viewer_id, text=cleaned)
+        else:
+            self.stats["comments"] += 1
+            self.queue.push(Comment(viewer_id, cleaned, now), is_question=False, at=now)
+            self._record(EventKind.COMMENT, viewer_id=viewer_id, text=cleaned)
+
+    async def _platform_event(self, message: dict[str, Any], now: float) -> None:
+        product_id = int(message["product_id"])
+        kind = message["kind"]
+        if kind == EventKind.PURCHASE:
+            event: Event = Purchase(product_id, int(message.get("quantity") or 1), now)
+            self.stats["purchases"] = self.stats.get("purchases", 0) + 1
+        elif kind == EventKind.ADD_TO_CART:
+            event = AddToCart(product_id, now)
+            self.stats["carts"] = self.stats.get("carts", 0) + 1
+        else:
+            event = StockChanged(product_id, int(message.get("stock") or 0), now)
+            await self._refresh_facts(now)
+        for action in self.engine.step(now, [event]):
+            await self._perform(action, now)
+
+    async def _studio_command(self, message: dict[str, Any], now: float) -> None:
+        command = message.get("command")
+        if command == "switch_product":
+            for action in self.engine.switch_to(int(message["product_id"]), now):
+                await self._perform(action, now)
+        elif command == "say":
+            text = str(message["text"])
+            if not self._numbers_grounded(text, self.engine.current_product_id):
+                await self._to_studio(
+                    {
+                        "type": "notice",
+                        "code": "refused",
+                        "text": "That line states a number the catalog does not hold.",
+                    }
+                )
+                return
+            self.engine.hold(now, speaking_seconds(text))
+            await self._say(
+                text,
+                kind="studio",
+                product_id=self.engine.current_product_id,
+                reason="seller",
+                now=now,
+            )
+        elif command in ("approve_answer", "drop_answer"):
+            status = (
+                QuestionStatus.ANSWERED if command == "approve_answer" else QuestionStatus.DROPPED
+            )
+            question = await database_sync_to_async(services.question_resolve)(
+                question_id=int(message["question_id"]), status=status
+            )
+            if question is None or command == "drop_answer":
+                return
+            text = str(message.get("text") or question.draft_answer)
+            if not self._numbers_grounded(text, question.product_id):
+                return
+            self.engine.hold(now, speaking_seconds(text), answering=True)
+            await self._say(
+                text, kind="answer", product_id=question.product_id, reason="approved_answer",
+                now=now, trigger={"viewer_ids": [question.viewer_id], "question": question.text},
+            )  # fmt: skip
+
+    # -- actions ------------------------------------------------------------------------------
+
+    async def _perform(self, action: Action, now: float) -> None:
+        if action.kind == "switch_product":
+            await self._show_product(action.product_id)
+        elif action.kind == "answer_request":
+            await self._answer(action, now)
+        elif action.kind in SPOKEN_KINDS and action.text:
+            await self._say(
+                action.text,
+                kind=action.kind,
+                product_id=action.product_id or self.engine.current_product_id,
+                reason=action.reason,
+                now=now,
+                trigger={"viewer_ids": list(action.viewer_ids)},
+            )
+
+    async def _answer(self, action: Action, now: float) -> None:
+        started = time.perf_counter()
+        reply = await asyncio.to_thread(
+            self.answerer.answer, action.text, product_id=action.product_id, facts=self.facts
+        )
+        answer_s = time.perf_counter() - started
+        asker = action.viewer_ids[0] if action.viewer_ids else ""
+        if reply.flag_for_team or action.needs_approval:
+            await database_sync_to_async(services.question_record)(
+                session_id=self._session.pk,
+                viewer_id=asker,
+                text=action.text,
+                product_id=reply.product_id,
+                status=QuestionStatus.FLAGGED
+                if reply.flag_for_team
+                else QuestionStatus.AWAITING_APPROVAL,
+                draft_answer="" if reply.flag_for_team else reply.text,
+            )
+            if action.needs_approval and not reply.flag_for_team:
+                return  # the seller approves or drops it in the studio
+        self.engine.hold(self.clock(), speaking_seconds(reply.text), answering=True)
+        await self._say(
+            reply.text, kind="answer", product_id=reply.product_id, reason="viewer_question",
+            now=now, trigger={"viewer_ids": list(action.viewer_ids), "question": action.text},
+            latency={"answer_s": round(answer_s, 4)},
+        )  # fmt: skip
+
+    async def _say(
+        self,
+        text: str,
+        *,
+        kind: str,
+        product_id: int | None,
+        reason: str,
+        now: float,
+        trigger: dict[str, Any] | None = None,
+        latency: dict[str, float] | None = None,
+    ) -> None:
+        utterance = await database_sync_to_async(services.utterance_record)(
+            session_id=self._session.pk,
+            runner_id=self.runner_id,
+            kind=kind,
+            text=text,
+            product_id=product_id,
+            reason=reason,
+            trigger=trigger,
+        )
+        if utterance is None:  # another runner took the room, or it was stopped
+            self._on_air = False
+            return
+        self._session.last_seq = utterance.seq
+        message = utterance_message(utterance)
+        await self._to_feed({"type": "live.message", "message": message})
+        spoken = _Spoken(utterance.pk, utterance.seq, text, now, dict(latency or {}))
+        spoken.latency["first_text_s"] = round(self.clock() - now, 4)
+        self._speech.put_nowait((spoken, self.voice.sentences(text)))
+
+    async def _speak_audio(self) -> None:
+        """Synthesize queued utterances one sentence at a time, in order."""
+        while True:
+            spoken, sentences = await self._speech.get()
+            clips: list[dict[str, Any]] = []
+            offset = 0.0
+            for index, sentence in enumerate(sentences):
+                if spoken.seq < self._cut_below:
+                    break  # a question cut this line short
+                wav, duration = await asyncio.to_thread(self.voice.render, sentence)
+                name = f"live/{self.room_id}/{self._session.pk}/{spoken.seq}-{index}.wav"
+                url = await asyncio.to_thread(self.audio_store.save, name, wav)
+                clip = {
+                    "type": "audio",
+                    "utterance_id": spoken.utterance_id,
+                    "seq": spoken.seq,
+                    "index": index,
+                    "url": url,
+                    "text": sentence,
+                    "start_s": round(offset, 3),
+                    "duration_s": round(duration, 3),
+                    "last": index == len(sentences) - 1,
+                }
+                await self._to_feed({"type": "live.message", "message": clip})
+                if index == 0:
+                    spoken.latency["first_audio_s"] = round(self.clock() - spoken.triggered_at, 4)
+                clips.append({k: clip[k] for k in ("url", "text", "start_s", "duration_s")})
+                offset += duration
+            spoken.latency["audio_total_s"] = round(self.clock() - spoken.triggered_at, 4)
+            await database_sync_to_async(services.utterance_finish)(
+                utterance_id=spoken.utterance_id, audio=clips, latency=spoken.latency
+            )
+
+    async def _show_product(self, product_id: int | None) -> None:
+        card = await database_sync_to_async(_card)(self.room, product_id)
+        self.last_product_id = product_id
+        await self._to_feed(
+            {"type": "live.message", "message": {"type": "product", "product": card}}
+        )
+
+    # -- the beat -------------------------------------------------------------------------------
+
+    async def _beat(self, now: float) -> None:
+        self._beat_at = now
+        events, self.pending_events = self.pending_events, []
+        alive = await database_sync_to_async(_save_beat)(
+            session_id=self._session.pk,
+            runner_id=self.runner_id,
+            engine_state=self.engine.to_state(),
+            stats={
+                **self.stats,
+                "viewers_peak": max(self.stats.get("viewers_peak", 0), len(self.viewers)),
+            },
+            current_product_id=self.engine.current_product_id,
+            events=events,
+        )
+        if not alive:
+            self._on_air = False
+            return
+        await self._reload_status()
+        if now - self._facts_at >= FACTS_REFRESH_S:
+            await self._refresh_facts(now)
+
+    async def _reload_status(self) -> None:
+        status = await database_sync_to_async(_room_status)(self.room_id)
+        if status == RoomStatus.OFF_AIR:
+            self._on_air = False
+        self.paused = status == RoomStatus.PAUSED
+
+    async def _refresh_facts(self, now: float) -> None:
+        self._facts_at = now
+        before = self.facts.get(self.engine.current_product_id or -1)
+        self.facts = await database_sync_to_async(selectors.product_facts)(
+            self.room, [item.product_id for item in self.rundown]
+        )
+        self.engine.update_facts(self.facts)
+        current = self.engine.current_product_id
+        if current is not None and self.facts.get(current) != before:
+            await self._show_product(current)
+
+    async def _send_stats(self, now: float) -> None:
+        self._last_stats_at = now
+        self._stats_dirty = False
+        self.stats["viewers_peak"] = max(self.stats.get("viewers_peak", 0), len(self.viewers))
+        message = {"type": "stats", "viewers": len(self.viewers), "likes": self.stats["likes"]}
+        await self._to_feed({"type": "live.message", "message": message})
+        await self._to_studio({"type": "metrics", **self.stats, "viewers": len(self.viewers)})
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _record(self, kind: str, **fields: Any) -> None:
+        self.pending_events.append({"kind": kind, "at": datetime.now(UTC), **fields})
+
+    def _numbers_grounded(self, text: str, product_id: int | None) -> bool:
+        facts = self.facts.get(product_id) if product_id is not None else None
+        allowed = fact_numbers(facts, facts.title if facts else "")
+        return numbers_in(text) <= allowed
+
+    async def _to_feed(self, message: dict[str, Any]) -> None:
+        await self.layer.group_send(feed_group(self.room_id), message)
+
+    async def _to_studio(self, message: dict[str, Any]) -> None:
+        await self.layer.group_send(
+            studio_group(self.room_id), {"type": "live.message", "message": message}
+        )
+
+
+def _refusal(reason: str, locale: str) -> dict[str, Any]:
+    zh = locale.startswith("zh")
+    texts = {
+        "rate_limited": ("慢一点哦，稍后再发。", "You're commenting fast; try again in a moment."),  # noqa: RUF001
+        "duplicate": ("这条已经收到啦。", "We already got that one."),
+    }
+    default = ("这条评论不能显示。", "That comment can't be shown in this room.")
+    zh_text, en_text = texts.get(reason, default)
+    return {"type": "notice", "code": f"comment_{reason}", "text": zh_text if zh else en_text}
+
+
+def _card(room: LiveRoom, product_id: int | None) -> dict[str, Any] | None:
+    if product_id is None:
+        return None
+    product = Product.objects.filter(store_id=room.store_id, pk=product_id).first()
+    return selectors.product_card(product)
+
+
+def _room_status(room_id: int) -> str:
+    return str(LiveRoom.objects.values_list("status", flat=True).get(pk=room_id))
+
+
+def _save_beat(
+    *, session_id: int, runner_id: str, events: list[dict[str, Any]], **beat: Any
+) -> bool:
+    alive = services.session_heartbeat(session_id=session_id, runner_id=runner_id, **beat)
+    if alive and events:
+        services.events_write(session_id=session_id, events=events)
+    return alive
