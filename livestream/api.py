@@ -44,6 +44,8 @@ class RundownEntrySerializer(serializers.ModelSerializer[RundownEntry]):
 
 
 class LiveRoomSerializer(serializers.ModelSerializer[LiveRoom]):
+    # Uniqueness is the service's to check: a taken address is a 409, not a field error.
+    slug = serializers.SlugField(max_length=60)
     locale = serializers.ChoiceField(choices=LOCALES, default="en")
     voice = serializers.ChoiceField(choices=VOICES, default="", required=False)
     persona = serializers.DictField(

@@ -11,13 +11,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from shop_ai.routing import websocket_urlpatterns  # noqa: E402
 from shop_ai.ws import OriginCheck, SocketAuthStack  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": OriginCheck(SocketAuthStack(URLRouter(websocket_urlpatterns))),
-    }
-)
+protocols: dict[str, object] = {
+    "http": django_asgi_app,
+    "websocket": OriginCheck(SocketAuthStack(URLRouter(websocket_urlpatterns))),
+}
+if settings.SHOP_AI_LIVE_IN_PROCESS:
+    # The embedded mode has no process manager for `run_live_host`: this process hosts
+    # every room that goes on air, for as long as the server runs.
+    from livestream.hosting import LiveLifespan
+
+    protocols["lifespan"] = LiveLifespan()
+
+application = ProtocolTypeRouter(protocols)

@@ -7,6 +7,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from catalog.views import product_json_schema
+from livestream import views as live_views
 from shop_ai.api.errors import api_not_found
 from shop_ai.health import healthz
 
@@ -20,6 +21,8 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
     path("catalog/", include("catalog.urls")),
     path("content/", include("content.urls")),
+    path("studio/live/", include("livestream.urls")),
+    path("live/<slug:slug>/", live_views.viewer, name="live-viewer"),
     path("", include("shop_ai.portal.urls")),
 ]
 
