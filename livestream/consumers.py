@@ -6,6 +6,7 @@ runner, which moderates and decides; the feed the runner sends is relayed as is.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from typing import Any
@@ -15,7 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core import signing
 
-from livestream import selectors, services
+from livestream import fanout, selectors, services
 from livestream.models import LiveRoom
 from livestream.protocol import (
     MAX_COMMENT_CHARS,
@@ -36,6 +37,9 @@ SOCKET_BURST = 6.0
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_TOO_SLOW = 4408
+# Feed messages waiting for a slow connection; about 20 s of a busy room.
+OUTBOX_SIZE = 128
 
 
 def issue_viewer_token(room_id: int, viewer_id: str | None = None) -> tuple[str, str]:
@@ -83,10 +87,15 @@ def _room_by_slug(slug: str) -> LiveRoom | None:
 
 
 class ViewerConsumer(AsyncJsonWebsocketConsumer):
-    """A viewer's player: anonymous, identified by a server-issued viewer token."""
+    """A viewer's player: anonymous, identified by a server-issued viewer token.
+
+    The room's feed reaches it through this process's shared subscription (``fanout``),
+    as text serialized once, queued in a bounded outbox and written by its own task.
+    """
 
     room: LiveRoom | None = None
     viewer_id = ""
+    writer: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.room = await _room_by_slug(self.scope["url_route"]["kwargs"]["slug"])
@@ -100,17 +109,45 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
             return
         token, self.viewer_id = issue_viewer_token(self.room.pk, viewer_id)
         self.pacer = _Pacer()
-        await self.channel_layer.group_add(feed_group(self.room.pk), self.channel_name)
+        self.outbox: asyncio.Queue[str] = asyncio.Queue(maxsize=OUTBOX_SIZE)
+        self.background: set[asyncio.Future[Any]] = set()
         await self.accept()
         hello = await database_sync_to_async(selectors.room_hello)(self.room, viewer_token=token)
         await self.send_json(hello)
+        # Joined after the hello, so what follows it is newer than the state it describes.
+        self.writer = asyncio.create_task(self._write())
+        await fanout.join(self.room.pk, self, self.channel_layer)
         await self._tell_runner({"type": "viewer.join", "channel": self.channel_name})
 
     async def disconnect(self, code: int) -> None:
         if self.room is None:
             return
-        await self.channel_layer.group_discard(feed_group(self.room.pk), self.channel_name)
+        fanout.leave(self.room.pk, self)
+        if self.writer is not None:
+            self.writer.cancel()
         await self._tell_runner({"type": "viewer.leave", "channel": self.channel_name})
+
+    def deliver(self, text: str) -> None:
+        """Queue a feed message; a viewer too slow to keep up is dropped and reconnects."""
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            self.outbox = asyncio.Queue(maxsize=OUTBOX_SIZE)
+            self._in_background(self.close(code=CLOSE_TOO_SLOW))
+
+    def roll_call(self) -> None:
+        self._in_background(
+            self._tell_runner({"type": "viewer.join", "channel": self.channel_name})
+        )
+
+    def _in_background(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self.background.add(task)  # held so it is not collected before it runs
+        task.add_done_callback(self.background.discard)
+
+    async def _write(self) -> None:
+        while True:
+            await self.send(text_data=await self.outbox.get())
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -150,10 +187,8 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def live_message(self, event: dict[str, Any]) -> None:
+        """A message for this viewer alone (a refusal of their comment)."""
         await self.send_json(event["message"])
-
-    async def live_roll_call(self, event: dict[str, Any]) -> None:
-        await self._tell_runner({"type": "viewer.join", "channel": self.channel_name})
 
     async def _tell_runner(self, message: dict[str, Any]) -> None:
         assert self.room is not None

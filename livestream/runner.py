@@ -146,7 +146,7 @@ class HostRunner:
                 )
 
     async def run_session(self, session: LiveSession, stop: asyncio.Event) -> None:
-        channel = await self.layer.new_channel("live-runner.")
+        channel = await self.layer.new_channel()
         group = runner_group(self.room_id)
         await self.layer.group_add(group, channel)
         reader = asyncio.create_task(self._read(channel))
