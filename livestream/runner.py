@@ -154,6 +154,9 @@ class HostRunner:
         try:
             self._session = session
             await self._load(session)
+            # Loading the embeddings takes seconds: off the shared database thread, so
+            # viewers' sockets keep connecting meanwhile.
+            self.answerer = await asyncio.to_thread(self.answerer_factory, self.room, self.facts)
             # Viewers already connected answer with `viewer.join`, so the count survives us.
             await self._to_feed({"type": "live.roll_call"})
             await self._loop(stop)
@@ -188,7 +191,6 @@ class HostRunner:
             self.engine = HostEngine(
                 self.rundown, policy, self.facts, seed=room.seed or room.pk, locale=room.locale
             )
-        self.answerer = self.answerer_factory(room, self.facts)
         self.moderation = ModerationState(banned_topics=tuple(policy.banned_topics))
         self.queue: BoundedQueue[Event] = BoundedQueue(capacity=50)
         self.paused = room.status == RoomStatus.PAUSED
