@@ -210,6 +210,7 @@ def test_only_one_runner_holds_a_session_until_its_lease_lapses(alice: Actor):
     assert services.session_claim(room_id=room["id"], runner_id="first") is not None
     assert services.session_claim(room_id=room["id"], runner_id="second") is None
     session = LiveSession.objects.get(room_id=room["id"])
+    assert session.heartbeat_at is not None
     LiveSession.objects.filter(pk=session.pk).update(
         heartbeat_at=session.heartbeat_at - services.LEASE_TIMEOUT * 2
     )
