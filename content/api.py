@@ -10,10 +10,11 @@ from django.db.models.functions import TruncDate
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content import review, selectors, services
+from content import review, selectors, services, verify, webhooks
 from content.models import (
     Asset,
     AssetKind,
@@ -21,6 +22,8 @@ from content.models import (
     GenerationJob,
     GenerationStage,
     ReviewState,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
 from shop_ai.models import ApiKey
@@ -348,3 +351,204 @@ class UsageView(StoreScopedGenericAPIView[Asset]):
             .order_by("-day", "provider")
         )
         return Response(UsageRowSerializer(rows, many=True).data)
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer[WebhookEndpoint]):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=webhooks.EVENTS),
+        read_only=True,
+        help_text="Events this endpoint receives; empty means all.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "description", "is_active", "created_at"]
+        read_only_fields = fields
+
+
+class WebhookEndpointInputSerializer(serializers.Serializer[Any]):
+    # A plain string: the service's SSRF check decides what a webhook may reach.
+    url = serializers.CharField(max_length=2000)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=webhooks.EVENTS),
+        default=list,
+        help_text="Events to receive; empty means all.",
+    )
+    description = serializers.CharField(max_length=200, allow_blank=True, default="")
+    is_active = serializers.BooleanField(default=True)
+
+
+class IssuedWebhookEndpointSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="The signing secret. Shown only in this response."
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
+    payload = serializers.DictField(read_only=True, help_text="The event's `data`.")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "event_id",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_error",
+            "delivered_at",
+            "payload",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class WebhookEndpointViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    StoreScopedViewSet[WebhookEndpoint],
+):
+    """The store's webhook endpoints: signed event deliveries to a store platform."""
+
+    serializer_class = WebhookEndpointSerializer
+    queryset = WebhookEndpoint.objects.all()
+
+    @extend_schema(
+        request=WebhookEndpointInputSerializer, responses={201: IssuedWebhookEndpointSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        serializer = WebhookEndpointInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        endpoint = webhooks.webhook_endpoint_create(
+            store=self.store,
+            url=data["url"],
+            events=data["events"],
+            description=data["description"],
+            is_active=data["is_active"],
+        )
+        body = dict(WebhookEndpointSerializer(endpoint).data, secret=endpoint.secret)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WebhookEndpointInputSerializer, responses=WebhookEndpointSerializer)
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=False)
+
+    @extend_schema(request=WebhookEndpointInputSerializer, responses=WebhookEndpointSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, partial=True)
+
+    def _update(self, request: Request, *, partial: bool) -> Response:
+        endpoint = self.get_object()
+        serializer = WebhookEndpointInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        endpoint = webhooks.webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(responses=WebhookDeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request: Request, pk: str) -> Response:
+        """The endpoint's deliveries, newest first: status, attempts and the last answer."""
+        endpoint = self.get_object()
+        # Typed as Any: the view's generic parameter is the endpoint, not its deliveries.
+        deliveries: Any = WebhookDelivery.objects.filter(endpoint=endpoint)
+        page = self.paginate_queryset(deliveries)
+        data = WebhookDeliverySerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(request=None, responses={202: WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def ping(self, request: Request, pk: str) -> Response:
+        """Send a ``ping`` event to this endpoint now, to test it."""
+        delivery = webhooks.webhook_ping(endpoint=self.get_object())
+        delivery.refresh_from_db()
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class VerifyUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text=f"A PNG, JPEG, WAV or MP4 file, at most {verify.MAX_VERIFY_BYTES} bytes."
+    )
+
+
+class VerifyWatermarkSerializer(serializers.Serializer[Any]):
+    checked = serializers.BooleanField(help_text="Whether the file was read for a watermark.")
+    present = serializers.BooleanField()
+    asset_id = serializers.IntegerField(allow_null=True)
+
+
+class VerifyContentCredentialsSerializer(serializers.Serializer[Any]):
+    validation_state = serializers.CharField(
+        allow_null=True,
+        help_text="Trusted (signed by this deployment's CA or another trusted one), Valid "
+        "(intact, signer not trusted) or Invalid (changed after signing).",
+    )
+    failures = serializers.ListField(child=serializers.CharField())
+    digital_source_type = serializers.CharField(allow_null=True)
+    signer = serializers.CharField(allow_null=True)
+    asset_id = serializers.IntegerField(allow_null=True)
+
+
+class VerifyAssetSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=AssetKind.choices)
+    variant = serializers.CharField()
+    locale = serializers.CharField()
+    product_sku = serializers.CharField()
+    review_state = serializers.ChoiceField(choices=ReviewState.choices)
+    created_at = serializers.DateTimeField()
+
+
+class VerifyResultSerializer(serializers.Serializer[Any]):
+    filename = serializers.CharField()
+    media_type = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    aigc_label = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        allow_null=True,
+        help_text="The GB 45438-2025 AIGC metadata object, or null when the file has none.",
+    )
+    watermark = VerifyWatermarkSerializer()
+    content_credentials = VerifyContentCredentialsSerializer(
+        allow_null=True, help_text="The file's C2PA manifest, or null when it has none."
+    )
+    asset_found = serializers.BooleanField()
+    asset = VerifyAssetSerializer(
+        allow_null=True,
+        help_text="The watermark's asset when it belongs to this store; null otherwise.",
+    )
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+class VerifyView(StoreScopedGenericAPIView[Asset]):
+    """Check a file: its AI-content label, its invisible watermark, and this store's asset.
+
+    An asset of another store is reported as not found, exactly like an id that does not
+    exist.
+    """
+
+    queryset = Asset.objects.all()
+    serializer_class = VerifyResultSerializer
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": VerifyUploadSerializer}, responses=VerifyResultSerializer
+    )
+    def post(self, request: Request) -> Response:
+        serializer = VerifyUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        # One byte past the limit is enough for the service to refuse it.
+        data = upload.read(verify.MAX_VERIFY_BYTES + 1)
+        result = verify.verify_file(store=self.store, data=data, filename=upload.name or "")
+        return Response(VerifyResultSerializer(result).data)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
+from content.webhooks import asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
 
@@ -80,6 +81,7 @@ def _set_state(asset: Asset, state: str, *, user: User | None, label: str, note:
     action = AuditAction.APPROVED if state == ReviewState.APPROVED else AuditAction.REJECTED
     audit(store=asset.store, asset=asset, action=action, user=user, label=label,
           details={"note": note[:500]} if note else {})  # fmt: skip
+    asset_review_emit(asset=asset)
     return asset
 
 

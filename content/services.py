@@ -24,6 +24,7 @@ from content.models import (
 )
 from content.review import record_generated
 from content.stages import STAGE_READS, AssetDraft, StageContext, plan_stage, run_stage_outputs
+from content.webhooks import job_finished_emit
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import Store
@@ -197,6 +198,7 @@ def _finish_job(job: GenerationJob, stages: Sequence[GenerationStage]) -> None:
         job.error_message = next((s.error for s in stages if s.error), "")[:500]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at", "error_message"])
+    job_finished_emit(job=job)
 
 
 def _announce_job(job: GenerationJob) -> None:
@@ -319,7 +321,15 @@ def _save_assets(stage: GenerationStage, input_hash: str, drafts: Sequence[Asset
             f"{stage.store_id}/{stage.product_id}/"
             f"{stage.stage}-{draft.variant or 'main'}-{stage.locale}-{input_hash[:12]}"
         )
-        if draft.data is not None:
+        # PNG images carry their asset's id as an invisible watermark (and in signed C2PA
+        # Content Credentials), so a copy found anywhere leads back to this row. The id
+        # exists only once the row is inserted, so their file is written after the insert,
+        # in the same transaction: row and file appear together, and a duplicate delivery
+        # fails on the insert before any work.
+        # (The AIGC ProduceID is known earlier but names no single asset: it repeats across
+        # stores and product versions.)
+        png_to_mark = draft.data if draft.mime_type == "image/png" else None
+        if draft.data is not None and png_to_mark is None:
             asset.file.save(f"{base}.{draft.extension}", ContentFile(draft.data), save=False)
         if draft.extra_data is not None:
             asset.extra_file.save(
@@ -328,7 +338,36 @@ def _save_assets(stage: GenerationStage, input_hash: str, drafts: Sequence[Asset
         try:
             with transaction.atomic():
                 asset.save()
+                if png_to_mark is not None:
+                    _save_marked_png(asset, png_to_mark, f"{base}.{draft.extension}")
                 record_generated(asset)
         except IntegrityError:
             # Another delivery of this stage saved the same output first: keep that one.
             logger.info("asset %s/%s already exists for %s", stage.stage, draft.variant, input_hash)
+
+
+def _save_marked_png(asset: Asset, png: bytes, name: str) -> None:
+    """Write the image with the saved row's id in its pixels and in signed Content Credentials.
+
+    The credentials are signed last: they hash the finished file, label and mark included.
+    """
+    from django.conf import settings
+
+    from content.content_credentials import ContentCredentialsError, local_credentials, sign_file
+    from content.watermark import watermark_png
+
+    marked, watermark = watermark_png(png, asset_id=asset.pk)
+    try:
+        credentials = local_credentials(settings.DATA_DIR / "c2pa")
+        marked = sign_file(
+            marked, mime_type="image/png", credentials=credentials, title=name.rsplit("/", 1)[-1],
+            software=f"Shop AI {asset.provider} {asset.model_name}".strip(), asset_id=asset.pk,
+        )  # fmt: skip
+        c2pa: dict[str, Any] = {"signed": True, "digital_source_type": "trainedAlgorithmicMedia"}
+    except (ContentCredentialsError, OSError, ValueError) as exc:
+        # An extra, not a gate: the image is still labelled and watermarked.
+        logger.warning("no Content Credentials for asset %s: %s", asset.pk, exc)
+        c2pa = {"signed": False, "reason": str(exc)[:300]}
+    asset.metadata = {**asset.metadata, "watermark": watermark, "c2pa": c2pa}
+    asset.file.save(name, ContentFile(marked), save=False)
+    asset.save(update_fields=["file", "metadata"])

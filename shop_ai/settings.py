@@ -203,6 +203,18 @@ SHOP_AI_TEXT_OPTIONS: dict[str, dict[str, object]] = {
 SHOP_AI_SPEECH_PROVIDER_EN = os.environ.get("SHOP_AI_SPEECH_PROVIDER_EN", "piper")
 SHOP_AI_SPEECH_PROVIDER_ZH = os.environ.get("SHOP_AI_SPEECH_PROVIDER_ZH", "espeak")
 SHOP_AI_VIDEO_SIZE = os.environ.get("SHOP_AI_VIDEO_SIZE", "720x1280")
+# Live rooms: production runs `manage.py run_live_host ROOM` per room; the embedded mode (or
+# this setting) hosts every room inside the ASGI process instead.
+SHOP_AI_LIVE_IN_PROCESS = env_bool("SHOP_AI_LIVE_IN_PROCESS", default=EMBEDDED)
+
+# --- Webhooks -------------------------------------------------------------------------------
+# Plain-HTTP endpoints only where DEBUG is on (embedded) or this is set; production is https.
+WEBHOOKS_ALLOW_HTTP = env_bool("SHOP_AI_WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+# Tests only: lets deliveries reach a receiver on 127.0.0.1 / ::1. Every other private,
+# link-local and metadata address stays refused even when this is on.
+WEBHOOKS_ALLOW_LOOPBACK = False
+# Absolute base for file links in webhook payloads (e.g. https://shop-ai.example.com).
+SHOP_AI_PUBLIC_URL = os.environ.get("SHOP_AI_PUBLIC_URL", "")
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -276,6 +288,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssetKindEnum": "content.models.AssetKind",
         "StageEnum": "content.models.StageName",
+        # Generation jobs and live rooms offer the same locales: one enum, one name.
+        "LocaleEnum": "content.services.LOCALES",
     },
 }
 

@@ -17,7 +17,9 @@ from rest_framework.test import APIClient
 
 from catalog import services as catalog_services
 from catalog.models import ImportJob, Product
-from content.models import Asset, AuditEvent, GenerationJob
+from content.models import Asset, AuditEvent, GenerationJob, WebhookEndpoint
+from livestream import services as live_services
+from livestream.models import LiveRoom, LiveSession
 from shop_ai import services
 from shop_ai.models import Store
 from tests.conftest import Actor
@@ -111,6 +113,52 @@ def _asset(store: Store) -> dict[str, Any]:
     return {"pk": Asset.objects.filter(store=store).latest("pk").pk}
 
 
+def _victim_room(store: Store) -> str:
+    product = Product.objects.get(store=store, sku=_victim_product(store))
+    live_services.room_create(
+        store=store,
+        slug=f"victim-room-{store.pk}",
+        title="Victim secret room",
+        rundown=[live_services.RundownSpec(product_id=product.pk)],
+    )
+    return "Victim secret room"
+
+
+def _room(store: Store) -> dict[str, Any]:
+    _victim_room(store)
+    return {"pk": LiveRoom.objects.get(store=store).pk}
+
+
+def _victim_session(store: Store) -> str:
+    _victim_room(store)
+    live_services.room_start(room=LiveRoom.objects.get(store=store))
+    return f"victim-room-{store.pk}"
+
+
+def _session(store: Store) -> dict[str, Any]:
+    _victim_session(store)
+    return {"pk": LiveSession.objects.get(room__store=store).pk}
+
+
+ROOM_BODY = {"slug": "attacker-room", "title": "x", "rundown": []}
+
+
+def _victim_webhook(store: Store) -> str:
+    # Straight to the table: registration resolves the host, and tests make no DNS lookups.
+    WebhookEndpoint.objects.create(
+        store=store, url="https://victim-secret-hook.example.com/in", secret="whsec_victim"
+    )
+    return "victim-secret-hook"
+
+
+def _webhook(store: Store) -> dict[str, Any]:
+    _victim_webhook(store)
+    return {"pk": WebhookEndpoint.objects.filter(store=store).latest("pk").pk}
+
+
+WEBHOOK_BODY = {"url": "https://hooks.example.com/in"}
+
+
 CASES: dict[str, Case] = {
     "store": Case(methods=("GET", "PATCH"), body={"brand_tagline": "pwned"}),
     "api-key-list": Case(methods=("GET", "POST"), body={"name": "x"}, owner_only=True),
@@ -140,6 +188,27 @@ CASES: dict[str, Case] = {
     "asset-bulk-review": Case(methods=("POST",), body={"assets": [1], "decision": "approve"}),
     "audit-list": Case(methods=("GET",), seed=_victim_audit),
     "usage": Case(methods=("GET",), seed=_victim_asset),
+    # Finding another store's asset is covered in tests/content/test_verify.py.
+    "verify": Case(methods=("POST",)),
+    "webhook-list": Case(methods=("GET", "POST"), body=WEBHOOK_BODY, seed=_victim_webhook),
+    "webhook-detail": Case(
+        methods=("GET", "PUT", "PATCH", "DELETE"), make=_webhook, body=WEBHOOK_BODY
+    ),
+    "webhook-deliveries": Case(methods=("GET",), make=_webhook),
+    "webhook-ping": Case(methods=("POST",), make=_webhook),
+    "live-room-list": Case(methods=("GET", "POST"), body=ROOM_BODY, seed=_victim_room),
+    "live-room-detail": Case(
+        methods=("GET", "PATCH", "PUT", "DELETE"), make=_room, body={"title": "pwned"}
+    ),
+    "live-room-start": Case(methods=("POST",), make=_room),
+    "live-room-stop": Case(methods=("POST",), make=_room),
+    "live-room-events": Case(
+        methods=("POST",), make=_room, body={"kind": "purchase", "product": 1}
+    ),
+    "live-session-list": Case(methods=("GET",), seed=_victim_session),
+    "live-session-detail": Case(methods=("GET",), make=_session),
+    "live-session-transcript": Case(methods=("GET",), make=_session),
+    "live-protocol": Case(methods=("GET",)),
 }
 
 

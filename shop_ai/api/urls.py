@@ -4,7 +4,14 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from catalog.api import ImportViewSet, ProductViewSet
-from content.api import AssetViewSet, AuditViewSet, GenerationJobViewSet, UsageView
+from content.api import (
+    AssetViewSet,
+    AuditViewSet,
+    GenerationJobViewSet,
+    UsageView,
+    VerifyView,
+    WebhookEndpointViewSet,
+)
 from livestream.api import LiveProtocolView, LiveRoomViewSet, LiveSessionViewSet
 from shop_ai.api.stores import ApiKeyViewSet, StoreView
 
@@ -15,6 +22,7 @@ router.register("imports", ImportViewSet, basename="import")
 router.register("generation-jobs", GenerationJobViewSet, basename="generation-job")
 router.register("assets", AssetViewSet, basename="asset")
 router.register("audit", AuditViewSet, basename="audit")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("live-rooms", LiveRoomViewSet, basename="live-room")
 router.register("live-sessions", LiveSessionViewSet, basename="live-session")
 
@@ -27,6 +35,7 @@ urlpatterns = [
         name="product-export",
     ),
     path("usage/", UsageView.as_view(), name="usage"),
+    path("verify/", VerifyView.as_view(), name="verify"),
     path("live/protocol.json", LiveProtocolView.as_view(), name="live-protocol"),
     path("", include(router.urls)),
 ]

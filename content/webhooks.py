@@ -1,0 +1,532 @@
+"""Webhooks: store platforms' endpoints, an outbox of signed events, and their delivery.
+
+An event becomes one ``WebhookDelivery`` row per matching endpoint, written in the caller's
+transaction (the outbox): a rolled-back change sends nothing, a committed one is sent at
+least once. A task POSTs each row, signed with the endpoint's secret, and retries passing
+trouble with exponential backoff and jitter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+import random
+import secrets
+import socket
+import ssl
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from catalog.safe_fetch import FetchPolicy, FetchRefused, FetchTarget, resolve_target
+from content.models import (
+    Asset,
+    DeliveryStatus,
+    GenerationJob,
+    JobStatus,
+    ReviewState,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from shop_ai.after_commit import enqueue_on_commit
+from shop_ai.errors import DomainError
+from shop_ai.models import Store
+
+logger = logging.getLogger(__name__)
+
+JOB_EVENTS: dict[str, str] = {
+    JobStatus.SUCCEEDED: "job.completed",
+    JobStatus.PARTIAL: "job.completed",  # the payload's status says which products failed
+    JobStatus.FAILED: "job.failed",
+    JobStatus.CANCELLED: "job.cancelled",
+}
+EVENTS = ("asset.approved", "job.completed", "job.failed", "job.cancelled")
+PING = "ping"  # sent on request to one endpoint, whatever it subscribes to
+
+MAX_ATTEMPTS = 8
+RETRY_BASE_S = 30.0
+RETRY_CAP_S = 2 * 60 * 60.0
+# An attempt claims its row for this long, so a redelivered task does not POST twice; a
+# worker that dies mid-attempt leaves a claim that lapses and the sweeper picks it up.
+CLAIM_S = 60.0
+IO_TIMEOUT_S = 10.0  # each connect and each read
+TOTAL_TIMEOUT_S = 20.0  # the whole POST, however slowly the receiver drips its answer
+RETRYABLE_STATUSES = frozenset({408, 425, 429})
+SIGNATURE_TOLERANCE_S = 5 * 60
+USER_AGENT = "ShopAI-Webhooks/1.0"
+# What generation cost and how it was made stay with the seller; events carry what publishes.
+PRIVATE_ASSET_FIELDS = (
+    "prompt",
+    "params",
+    "input_hash",
+    "tokens_in",
+    "tokens_out",
+    "compute_seconds",
+    "money_usd",
+    "latency_s",
+)
+
+
+# --- Registration -----------------------------------------------------------------------------
+
+
+def webhook_endpoint_create(
+    *,
+    store: Store,
+    url: str,
+    events: Iterable[str] = (),
+    description: str = "",
+    is_active: bool = True,
+) -> WebhookEndpoint:
+    """Register an endpoint with a fresh signing secret (the caller shows it once)."""
+    return WebhookEndpoint.objects.create(
+        store=store,
+        url=webhook_url_check(url),
+        events=_checked_events(events),
+        description=description[:200],
+        is_active=is_active,
+        secret=f"whsec_{secrets.token_urlsafe(32)}",
+    )
+
+
+def webhook_endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    events: Iterable[str] | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
+) -> WebhookEndpoint:
+    changed: list[str] = []
+    if url is not None:
+        endpoint.url = webhook_url_check(url)
+        changed.append("url")
+    if events is not None:
+        endpoint.events = _checked_events(events)
+        changed.append("events")
+    if description is not None:
+        endpoint.description = description[:200]
+        changed.append("description")
+    if is_active is not None:
+        endpoint.is_active = is_active
+        changed.append("is_active")
+    if changed:
+        endpoint.save(update_fields=changed)
+    return endpoint
+
+
+def webhook_url_check(url: str) -> str:
+    """Refuse URLs a webhook must never reach: internal, loopback, metadata, plain HTTP.
+
+    Checked again at every delivery, since DNS can change after registration.
+    """
+    try:
+        target = _checked_target(url)
+    except FetchRefused as refusal:
+        raise DomainError(
+            f"This URL cannot receive webhooks: {refusal.message}",
+            code="webhook_url_refused",
+            details={"reason": refusal.code},
+        ) from refusal
+    return target.url
+
+
+def _checked_target(url: str) -> FetchTarget:
+    # The scheme first: a refused URL should cost no DNS lookup.
+    if urlsplit(url.strip()).scheme.lower() != "https" and not _allow_http():
+        raise FetchRefused("scheme_not_allowed", "webhook URLs must use https")
+    return resolve_target(url, policy=_fetch_policy())
+
+
+def _fetch_policy() -> FetchPolicy:
+    return FetchPolicy(
+        max_redirects=0,
+        require_image=False,
+        user_agent=USER_AGENT,
+        allow_loopback=bool(getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False)),
+    )
+
+
+def _allow_http() -> bool:
+    return bool(getattr(settings, "WEBHOOKS_ALLOW_HTTP", settings.DEBUG))
+
+
+def _checked_events(events: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(events))
+    unknown = sorted(set(wanted) - set(EVENTS))
+    if unknown:
+        raise DomainError(
+            f"Events must be some of {', '.join(EVENTS)} (none means all).",
+            code="invalid_events",
+            details={"unknown": unknown},
+        )
+    return wanted
+
+
+# --- Emitting (the outbox) ------------------------------------------------------------------
+
+
+def webhook_emit(*, store: Store, event: str, payload: Mapping[str, Any]) -> list[WebhookDelivery]:
+    """Record ``event`` for every active endpoint of ``store`` that wants it.
+
+    Call it inside the transaction that makes the change: the rows commit or roll back
+    with it, and delivery is enqueued only after the commit.
+    """
+    return _emit(store=store, event=event, build_payload=lambda: payload)
+
+
+def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """A test event for one endpoint, active or not, whatever events it subscribes to."""
+    payload = {"endpoint": endpoint.pk, "message": "Webhook test from Shop AI."}
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.create(
+            endpoint=endpoint, event=PING, event_id=uuid.uuid4(), payload=payload
+        )
+        _enqueue(delivery.pk)
+    return delivery
+
+
+def asset_review_emit(*, asset: Asset) -> None:
+    """``asset.approved`` for an asset that is now approved; nothing for any other state.
+
+    Only approved assets ever leave through webhooks (the trust layer's rule).
+    """
+    if asset.review_state != ReviewState.APPROVED:
+        return
+    _emit(store=asset.store, event="asset.approved", build_payload=lambda: asset_payload(asset))
+
+
+def job_finished_emit(*, job: GenerationJob) -> None:
+    """``job.completed``, ``job.failed`` or ``job.cancelled`` for a job that has finished."""
+    event = JOB_EVENTS.get(job.status)
+    if event is not None:
+        _emit(store=job.store, event=event, build_payload=lambda: job_payload(job))
+
+
+def asset_payload(asset: Asset) -> dict[str, Any]:
+    """The asset as the API serializes it, less the private fields."""
+    # The API module imports services, which import this one: import at call time.
+    from content.api import AssetSerializer
+
+    data = dict(AssetSerializer(asset).data)
+    for name in PRIVATE_ASSET_FIELDS:
+        data.pop(name, None)
+    base = str(getattr(settings, "SHOP_AI_PUBLIC_URL", "")).rstrip("/")
+    for name in ("url", "extra_url"):
+        # Without a request there is no host; a receiver needs an absolute link.
+        if base and isinstance(data.get(name), str) and data[name].startswith("/"):
+            data[name] = base + data[name]
+    return data
+
+
+def job_payload(job: GenerationJob) -> dict[str, Any]:
+    stages = Counter(job.stages.values_list("status", flat=True))
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "kinds": job.kinds,
+        "locales": job.locales,
+        "error_message": job.error_message,
+        "progress": {"total": sum(stages.values()), **stages},
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+def _emit(
+    *, store: Store, event: str, build_payload: Callable[[], Mapping[str, Any]]
+) -> list[WebhookDelivery]:
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(store=store, is_active=True) if e.wants(event)
+    ]
+    if not endpoints:
+        return []  # no subscriber: skip building the payload
+    # Stored through the JSON encoder now, so a later change to the row is not what is sent.
+    payload = json.loads(json.dumps(build_payload(), cls=DjangoJSONEncoder))
+    event_id = uuid.uuid4()
+    with transaction.atomic():
+        deliveries = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(endpoint=e, event=event, event_id=event_id, payload=payload)
+            for e in endpoints
+        )
+        for delivery in deliveries:
+            _enqueue(delivery.pk)
+    return deliveries
+
+
+def _enqueue(delivery_id: int, countdown: float | None = None) -> None:
+    from content.tasks import deliver_webhook
+
+    if countdown is None:
+        enqueue_on_commit(deliver_webhook, delivery_id)
+    else:
+        # enqueue_on_commit has no countdown; this is the same deferral with one.
+        transaction.on_commit(
+            lambda: deliver_webhook.apply_async(args=(delivery_id,), countdown=countdown)
+        )
+
+
+# --- Delivery ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status_code: int | None
+    error: str
+    retryable: bool
+    retry_after_s: float | None = None
+
+    @property
+    def delivered(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
+    """POST one pending delivery that is due; record the answer and schedule any retry.
+
+    Safe to call any number of times: a delivery that is done, not yet due or claimed by
+    another attempt is left alone.
+    """
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    # A conditional UPDATE is the claim: of two workers with the same message, one wins.
+    claimed = (
+        WebhookDelivery.objects.filter(due, pk=delivery_id, status=DeliveryStatus.PENDING)
+        .exclude(attempts__gte=MAX_ATTEMPTS)
+        .update(attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=CLAIM_S))
+    )
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or not claimed:
+        return delivery
+    endpoint = delivery.endpoint
+    if not endpoint.is_active and delivery.event != PING:
+        outcome = _Outcome(None, "the endpoint is disabled", retryable=False)
+    else:
+        outcome = _post(delivery)
+    _record(delivery, outcome)
+    return delivery
+
+
+def _record(delivery: WebhookDelivery, outcome: _Outcome) -> None:
+    now = timezone.now()
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error[:500]
+    if outcome.delivered:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif outcome.retryable and delivery.attempts < MAX_ATTEMPTS:
+        delay = retry_delay(delivery.attempts, retry_after_s=outcome.retry_after_s)
+        delivery.next_attempt_at = now + timedelta(seconds=delay)
+        _enqueue(delivery.pk, countdown=delay)
+    else:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    delivery.save(
+        update_fields=[
+            "status",
+            "last_status_code",
+            "last_error",
+            "delivered_at",
+            "next_attempt_at",
+        ]
+    )
+
+
+def retry_delay(
+    attempts: int,
+    *,
+    retry_after_s: float | None = None,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Seconds before the next try after ``attempts`` tries: doubling, capped, jittered.
+
+    The jitter spreads retries so a receiver back from an outage is not hit by every
+    delivery at once; a longer ``Retry-After`` from the receiver wins.
+    """
+    ceiling = min(RETRY_CAP_S, RETRY_BASE_S * 2 ** max(0, attempts - 1))
+    delay = ceiling / 2 + rand() * ceiling / 2
+    if retry_after_s is not None:
+        delay = max(delay, min(retry_after_s, RETRY_CAP_S))
+    return round(delay, 3)
+
+
+def webhooks_retry_due(*, limit: int = 500) -> int:
+    """Re-enqueue pending deliveries whose time has come; returns how many.
+
+    Countdown retries are enough while the broker keeps them; this sweeper (safe to run
+    periodically and concurrently) catches any lost with a restarted broker or worker.
+    """
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    ids = list(
+        WebhookDelivery.objects.filter(due, status=DeliveryStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for delivery_id in ids:
+        _enqueue(delivery_id)
+    return len(ids)
+
+
+def delivery_body(delivery: WebhookDelivery) -> bytes:
+    """The exact bytes POSTed and signed for ``delivery``."""
+    envelope = {
+        "id": str(delivery.event_id),
+        "type": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "store": delivery.endpoint.store_id,
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _post(delivery: WebhookDelivery) -> _Outcome:
+    body = delivery_body(delivery)
+    event_id = str(delivery.event_id)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Webhook-Id": event_id,
+        "Webhook-Timestamp": timestamp,
+        "Webhook-Signature": sign(delivery.endpoint.secret, event_id, timestamp, body),
+        "Webhook-Event": delivery.event,
+        "Connection": "close",
+    }
+    try:
+        target = _checked_target(delivery.endpoint.url)
+        status, retry_after = _send(target, body, headers)
+    except FetchRefused as refusal:
+        return _Outcome(None, str(refusal), retryable=refusal.transient)
+    except (OSError, http.client.HTTPException) as error:
+        # Refused, reset, timed out, TLS trouble: the receiver may well be back later.
+        return _Outcome(None, f"{type(error).__name__}: {error}", retryable=True)
+    if 200 <= status < 300:
+        return _Outcome(status, "", retryable=False)
+    retryable = status >= 500 or status in RETRYABLE_STATUSES
+    note = " (redirects are not followed)" if 300 <= status < 400 else ""
+    return _Outcome(status, f"HTTP {status}{note}", retryable, retry_after)
+
+
+def _send(target: FetchTarget, body: bytes, headers: dict[str, str]) -> tuple[int, float | None]:
+    """POST to the checked addresses only, never following redirects."""
+    context = ssl.create_default_context() if target.scheme == "https" else None
+    last_error: OSError | None = None
+    for address in target.addresses:
+        connection = _PinnedConnection(
+            target.host, target.port, address=address, timeout=IO_TIMEOUT_S, ssl_context=context
+        )
+        try:
+            connection.connect()
+        except OSError as error:
+            last_error = error  # this address is down; the next one may answer
+            connection.close()
+            continue
+        watchdog = threading.Timer(TOTAL_TIMEOUT_S, _shut, args=(connection.sock,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            connection.request("POST", target.request_target, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read(64 * 1024)  # the answer's body is not used; read a little, politely
+            return response.status, _retry_after(response.getheader("Retry-After"))
+        finally:
+            watchdog.cancel()
+            connection.close()
+    raise last_error or OSError(f"no address to connect to for {target.host}")
+
+
+def _shut(sock: socket.socket | None) -> None:
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed: nothing to stop
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None  # an HTTP date: our own backoff is good enough
+
+
+class _PinnedConnection(http.client.HTTPConnection):
+    """Connects to an address already checked, with Host and SNI set to the name, so DNS
+    cannot be rebound to an internal address between the check and the connect."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        address: str,
+        timeout: float,
+        ssl_context: ssl.SSLContext | None,
+    ) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+        self.ssl_context = ssl_context
+        self.default_port = 443 if ssl_context is not None else 80
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), timeout=self.timeout)
+        if self.ssl_context is not None:
+            sock = self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = sock
+
+
+# --- Signatures -------------------------------------------------------------------------------
+
+
+def sign(secret: str, event_id: str, timestamp: str, body: bytes | str) -> str:
+    """``v1=<hex HMAC-SHA256 of "{id}.{timestamp}.{body}">`` with the endpoint's secret."""
+    raw = body.encode() if isinstance(body, str) else body
+    message = f"{event_id}.{timestamp}.".encode() + raw
+    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(
+    secret: str,
+    id: str,  # the Webhook-Id header, named as receivers know it
+    timestamp: str,
+    body: bytes | str,
+    header: str,
+    *,
+    tolerance_s: float = SIGNATURE_TOLERANCE_S,
+    now: datetime | float | None = None,
+) -> bool:
+    """Check a received webhook: ``True`` when ``header`` carries a valid ``v1`` signature
+    and the timestamp is within ``tolerance_s`` of now (an old message is a replay).
+
+    ``header`` may hold several space-separated signatures (as during secret rotation).
+    """
+    try:
+        sent_at = int(timestamp)
+    except (TypeError, ValueError):
+        return False
+    if now is None:
+        current = time.time()
+    elif isinstance(now, datetime):
+        current = now.timestamp()
+    else:
+        current = float(now)
+    if abs(current - sent_at) > tolerance_s:
+        return False
+    expected = sign(secret, id, timestamp, body)
+    return any(hmac.compare_digest(expected, part) for part in header.split())
