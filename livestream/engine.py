@@ -69,6 +69,7 @@ ActionKind = Literal[
     "ack_purchase",
     "announce_deal",
     "pause",
+    "flag_question",
 ]
 
 
@@ -367,6 +368,16 @@ def numbers_in(text: str) -> set[str]:
     return {_canonical_number(n) for n in NUMBER.findall(text)}
 
 
+def _flag(question: Mapping[str, Any], reason: str) -> Action:
+    """A question the host will not get to: the seller's team answers it instead."""
+    return Action(
+        kind="flag_question",
+        text=str(question["text"]),
+        reason=reason,
+        viewer_ids=(str(question["viewer_id"]),),
+    )
+
+
 def _canonical_number(token: str) -> str:
     text = token.replace(",", ".")
     if "." in text:
@@ -426,6 +437,25 @@ class _ProductIndex:
         if self.bigrams and (cjk_hits >= 2 or cjk_hits == len(self.bigrams)):
             score = max(score, cjk_hits / len(self.bigrams))
         return score
+
+
+class ProductNames:
+    """Finds the product a viewer names by SKU or title words, as the engine does for its rundown.
+
+    Public so that answering (``livestream.answers``) resolves "the tote bag" exactly as the
+    engine does when it switches to a product a question names.
+    """
+
+    def __init__(self, items: Sequence[RundownItem]) -> None:
+        self._index = _ProductIndex.build_all(items)
+
+    def match(self, text: str) -> int | None:
+        best_score, best = 0.0, None
+        for index in self._index:
+            score = index.score(text)
+            if score > best_score:
+                best_score, best = score, index.product_id
+        return best
 
 
 def _title_words(title: str) -> list[str]:
@@ -637,6 +667,8 @@ class HostEngine:
                 return
             self._credit(m.current, REWARD_QUESTION)
             m.questions.append({"viewer_id": event.viewer_id, "text": event.text, "at": now})
+            for dropped in m.questions[:-MAX_PENDING_QUESTIONS]:
+                actions.append(_flag(dropped, "overflow"))
             del m.questions[:-MAX_PENDING_QUESTIONS]
         elif isinstance(event, Comment):
             self._credit(m.current, REWARD_COMMENT)
@@ -787,6 +819,9 @@ class HostEngine:
 
     def _answer_question(self, now: float, actions: list[Action]) -> bool:
         m = self._m
+        for stale in m.questions:
+            if now - stale["at"] > QUESTION_MAX_AGE_S:
+                actions.append(_flag(stale, "expired"))
         m.questions = [q for q in m.questions if now - q["at"] <= QUESTION_MAX_AGE_S]
         if not m.questions:
             return False

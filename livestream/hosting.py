@@ -31,8 +31,13 @@ class CatalogAnswerer:
     """Answers from the room's catalog facts, retrieved by meaning (``answers.py``)."""
 
     def __init__(self, room: LiveRoom, facts: Mapping[int, ProductFacts]) -> None:
+        import torch
+
         from content.providers.embeddings import MiniLmEmbeddings
 
+        # One short question at a time: a single thread embeds it in ~15 ms, while two
+        # threads contending with the web server and speech took 200 ms and more here.
+        torch.set_num_threads(1)
         self.locale = room.locale
         self.embeddings = MiniLmEmbeddings(getattr(settings, "SHOP_AI_EMBEDDINGS_MODEL_PATH", None))
         self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=room.locale)

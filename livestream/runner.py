@@ -351,6 +351,15 @@ class HostRunner:
             await self._show_product(action.product_id)
         elif action.kind == "answer_request":
             await self._answer(action, now)
+        elif action.kind == "flag_question":
+            # The host could not get to it in time: it waits for the team in the studio.
+            await database_sync_to_async(services.question_record)(
+                session_id=self._session.pk,
+                viewer_id=action.viewer_ids[0] if action.viewer_ids else "",
+                text=action.text,
+                product_id=self.engine.current_product_id,
+                status=QuestionStatus.FLAGGED,
+            )
         elif action.kind in SPOKEN_KINDS and action.text:
             await self._say(
                 action.text,

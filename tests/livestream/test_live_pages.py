@@ -35,7 +35,8 @@ def test_anyone_can_open_a_rooms_player_with_the_ai_banner(alice: Actor):
     page = Client().get("/live/kiln-live/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="ai-banner"' in html and "AI host" in html
+    assert 'id="ai-banner"' in html
+    assert "AI host" in html
     assert 'data-token="' in html
     assert Client().get("/live/nobody/").status_code == 404
 
@@ -58,7 +59,8 @@ def test_a_seller_creates_a_room_and_puts_it_on_air_from_the_portal(alice: Actor
         {"title": "Evening", "slug": "evening", "locale": "en", "products": [product.pk]},
     )
     room = LiveRoom.objects.get(slug="evening")
-    assert created.status_code == 302 and room.store == alice.store
+    assert created.status_code == 302
+    assert room.store == alice.store
     client.post(f"/studio/live/{room.pk}/switch/", {"action": "start"})
     room.refresh_from_db()
     assert room.status == "live"
