@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
-from content.webhooks import asset_review_emit
+from content.webhooks import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
 
@@ -49,6 +49,7 @@ def record_generated(asset: Asset) -> None:
     audit(store=asset.store, asset=asset, action=AuditAction.GENERATED,
           details={"provider": asset.provider, "model": asset.model_name,
                    "findings": len(asset.findings)})  # fmt: skip
+    asset_ready_emit(asset=asset)
     if asset.store.auto_approve_clean_assets and not asset.findings:
         _set_state(asset, ReviewState.APPROVED, user=None, label="auto-approve policy", note="")
 

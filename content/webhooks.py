@@ -56,7 +56,7 @@ JOB_EVENTS: dict[str, str] = {
     JobStatus.FAILED: "job.failed",
     JobStatus.CANCELLED: "job.cancelled",
 }
-EVENTS = ("asset.approved", "job.completed", "job.failed", "job.cancelled")
+EVENTS = ("asset.ready", "asset.approved", "job.completed", "job.failed", "job.cancelled")
 PING = "ping"  # sent on request to one endpoint, whatever it subscribes to
 
 MAX_ATTEMPTS = 8
@@ -210,6 +210,29 @@ def asset_review_emit(*, asset: Asset) -> None:
     if asset.review_state != ReviewState.APPROVED:
         return
     _emit(store=asset.store, event="asset.approved", build_payload=lambda: asset_payload(asset))
+
+
+def asset_ready_emit(*, asset: Asset) -> None:
+    """``asset.ready``: a new asset exists. Its content is not in the payload.
+
+    A draft is not published, so a platform learns only that one waits for review (id, kind,
+    product, locale, state, how many findings); the content follows in ``asset.approved``.
+    """
+    _emit(
+        store=asset.store,
+        event="asset.ready",
+        build_payload=lambda: {
+            "id": asset.pk,
+            "kind": asset.kind,
+            "variant": asset.variant,
+            "product": asset.product_id,
+            "sku": asset.product.sku,
+            "locale": asset.locale,
+            "version": asset.version,
+            "review_state": asset.review_state,
+            "findings": len(asset.findings),
+        },
+    )
 
 
 def job_finished_emit(*, job: GenerationJob) -> None:

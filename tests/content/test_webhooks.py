@@ -408,7 +408,25 @@ def test_bulk_and_auto_approval_fire_too(
     with django_capture_on_commit_callbacks(execute=True):
         clean = _draft_asset(alice, "MUG-3")
         _draft_asset(alice, "MUG-4", findings=[{"code": "absolute_claim"}])  # stays a draft
-    assert [r.json()["data"]["id"] for r in receiver.received[2:]] == [clean.pk]
+    approved = [r.json() for r in receiver.received[2:] if r.json()["type"] == "asset.approved"]
+    assert [body["data"]["id"] for body in approved] == [clean.pk]
+
+
+def test_asset_ready_announces_a_new_draft_without_its_content(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    _endpoint(alice, receiver, events=["asset.ready"])
+    with django_capture_on_commit_callbacks(execute=True):
+        asset = _draft_asset(alice)
+    [request] = receiver.received
+    body = request.json()
+    assert body["type"] == "asset.ready"
+    assert body["data"]["id"] == asset.pk
+    assert body["data"]["review_state"] == "draft"
+    assert body["data"]["sku"] == "MUG-1"
+    # A draft is not published: no text, no file links, nothing private.
+    assert "Stoneware" not in request.body.decode()
+    assert "url" not in body["data"]
 
 
 def _finished_job(actor: Actor, status: str) -> GenerationJob:
