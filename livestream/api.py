@@ -23,6 +23,7 @@ from livestream.models import (
     ViewerQuestion,
 )
 from livestream.protocol import protocol_schema
+from livestream.schedule import ScheduleError, validate_schedule
 from shop_ai.api.pagination import IdCursorPagination
 from shop_ai.api.views import StoreScopedViewSet
 
@@ -108,6 +109,13 @@ class LiveRoomSerializer(serializers.ModelSerializer[LiveRoom]):
         if not all(isinstance(p, str) and len(p) <= 120 for p in phrases):
             raise serializers.ValidationError("Each catchphrase is text of at most 120 characters.")
         return persona
+
+    def validate_schedule(self, schedule: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        try:
+            validate_schedule(schedule)
+        except ScheduleError as error:
+            raise serializers.ValidationError(str(error)) from None
+        return schedule
 
     def validate_slug(self, slug: str) -> str:
         if self.instance is not None and slug != self.instance.slug:

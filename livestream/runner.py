@@ -52,6 +52,7 @@ from livestream.protocol import (
     studio_group,
     utterance_message,
 )
+from livestream.schedule import on_air_now
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +194,8 @@ class HostRunner:
             )
         self.moderation = ModerationState(banned_topics=tuple(policy.banned_topics))
         self.queue: BoundedQueue[Event] = BoundedQueue(capacity=50)
-        self.paused = room.status == RoomStatus.PAUSED
+        self._in_window = on_air_now(room.schedule, datetime.fromtimestamp(self.clock(), UTC))
+        self.paused = room.status == RoomStatus.PAUSED or not self._in_window
         self.stats: dict[str, Any] = {"likes": 0, "comments": 0, "questions": 0, "refused": 0}
         self.stats.update({k: v for k, v in session.stats.items() if isinstance(v, int)})
         self.viewers: set[str] = set()
@@ -491,10 +493,24 @@ class HostRunner:
             await self._refresh_facts(now)
 
     async def _reload_status(self) -> None:
-        status = await database_sync_to_async(_room_status)(self.room_id)
+        status, schedule = await database_sync_to_async(_room_status)(self.room_id)
         if status == RoomStatus.OFF_AIR:
             self._on_air = False
-        self.paused = status == RoomStatus.PAUSED
+        in_window = on_air_now(schedule, datetime.fromtimestamp(self.clock(), UTC))
+        if in_window != self._in_window:
+            self._in_window = in_window
+            code, text = (
+                ("on_schedule", "We're live again!")
+                if in_window
+                else (
+                    "off_schedule",
+                    "The host is resting now; see the schedule for the next show.",
+                )
+            )
+            await self._to_feed(
+                {"type": "live.message", "message": {"type": "notice", "code": code, "text": text}}
+            )
+        self.paused = status == RoomStatus.PAUSED or not in_window
 
     async def _refresh_facts(self, now: float) -> None:
         self._facts_at = now
@@ -552,8 +568,9 @@ def _card(room: LiveRoom, product_id: int | None) -> dict[str, Any] | None:
     return selectors.product_card(product)
 
 
-def _room_status(room_id: int) -> str:
-    return str(LiveRoom.objects.values_list("status", flat=True).get(pk=room_id))
+def _room_status(room_id: int) -> tuple[str, list[dict[str, Any]]]:
+    status, schedule = LiveRoom.objects.values_list("status", "schedule").get(pk=room_id)
+    return str(status), list(schedule or [])
 
 
 def _save_beat(

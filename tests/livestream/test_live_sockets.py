@@ -320,3 +320,19 @@ async def test_answers_wait_for_the_seller_when_the_room_says_so():
         await studio.disconnect()
     status = await sync_to_async(lambda: ViewerQuestion.objects.get(pk=question["id"]).status)()
     assert status == "answered"
+
+
+async def test_outside_its_schedule_the_host_stays_quiet():
+    from datetime import UTC, datetime
+
+    alice = await sync_to_async(make_actor)()
+    tomorrow = (datetime.now(UTC).weekday() + 1) % 7
+    room = await sync_to_async(_make_room)(
+        alice, schedule=[{"weekday": tomorrow, "start": "00:00", "end": "24:00"}]
+    )
+    async with _running(_runner(room)):
+        socket = await _viewer(room.slug)
+        await socket.receive_json_from()
+        assert not await _seen(socket, lambda m: m["type"] == "utterance", seconds=3)
+    said = await sync_to_async(HostUtterance.objects.filter(session__room=room).count)()
+    assert said == 0

@@ -223,3 +223,23 @@ def test_only_one_runner_holds_a_session_until_its_lease_lapses(alice: Actor):
         is None
     )
     assert not HostUtterance.objects.exists()
+
+
+def test_a_schedule_is_validated(alice: Actor):
+    product = make_product(alice.store, photo=False)
+    bad = alice.client().post(
+        "/api/v1/live-rooms/",
+        _room_body([product.pk], schedule=[{"weekday": 0, "start": "21:00", "end": "09:00"}]),
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "window 1" in str(bad.json()["error"]["details"]["schedule"])
+    good = alice.client().post(
+        "/api/v1/live-rooms/",
+        _room_body(
+            [product.pk],
+            schedule=[{"weekday": 4, "start": "19:00", "end": "24:00", "tz": "Asia/Shanghai"}],
+        ),
+        format="json",
+    )
+    assert good.status_code == 201
