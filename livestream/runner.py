@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
@@ -61,6 +61,8 @@ IDLE_POLL_S = 1.0
 STATS_INTERVAL_S = 0.25
 FACTS_REFRESH_S = 10.0
 MAX_EVENTS_PER_STEP = 20
+AUDIO_PRUNE_EVERY_S = 600.0
+AUDIO_KEEP = timedelta(hours=1)
 SPOKEN_KINDS = ("say", "answer", "thank", "ack_purchase", "announce_deal")
 
 
@@ -205,6 +207,7 @@ class HostRunner:
         self._last_stats_at = 0.0
         self._facts_at = self.clock()
         self._beat_at = 0.0
+        self._pruned_at = self.clock()
         self._on_air = True
 
     # -- the loop ------------------------------------------------------------------------------
@@ -491,6 +494,11 @@ class HostRunner:
         await self._reload_status()
         if now - self._facts_at >= FACTS_REFRESH_S:
             await self._refresh_facts(now)
+        if now - self._pruned_at >= AUDIO_PRUNE_EVERY_S:
+            self._pruned_at = now
+            await database_sync_to_async(services.audio_prune)(
+                session_id=self._session.pk, older_than=AUDIO_KEEP
+            )
 
     async def _reload_status(self) -> None:
         status, schedule = await database_sync_to_async(_room_status)(self.room_id)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -403,3 +405,24 @@ def question_resolve(*, question_id: int, status: str) -> ViewerQuestion | None:
         pk=question_id, status=QuestionStatus.AWAITING_APPROVAL
     ).update(status=status, resolved_at=timezone.now())
     return ViewerQuestion.objects.get(pk=question_id) if updated else None
+
+
+def audio_prune(*, session_id: int, older_than: timedelta) -> int:
+    """Delete the audio files of utterances older than ``older_than``; keep the transcript.
+
+    A 24/7 room speaks about 20 sentences a minute; without pruning its clips would fill a
+    disk in weeks. Players fetch a clip within seconds of its announcement.
+    """
+    cutoff = timezone.now() - older_than
+    stale = HostUtterance.objects.filter(session_id=session_id, created_at__lt=cutoff).exclude(
+        audio=[]
+    )
+    pruned = 0
+    for utterance in stale.only("pk", "audio")[:2000]:
+        for clip in utterance.audio:
+            name = str(clip.get("url", "")).removeprefix(settings.MEDIA_URL)
+            if name and default_storage.exists(name):
+                default_storage.delete(name)
+                pruned += 1
+        HostUtterance.objects.filter(pk=utterance.pk).update(audio=[])
+    return pruned

@@ -243,3 +243,29 @@ def test_a_schedule_is_validated(alice: Actor):
         format="json",
     )
     assert good.status_code == 201
+
+
+def test_old_audio_is_pruned_but_the_transcript_stays(alice: Actor, settings: Any, tmp_path: Any):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    room = _create_room(alice)
+    session = alice.client().post(f"/api/v1/live-rooms/{room['id']}/start/").json()
+    services.session_claim(room_id=room["id"], runner_id="r1")
+    name = default_storage.save("live/old.wav", ContentFile(b"RIFF"))
+    old = services.utterance_record(
+        session_id=session["id"], runner_id="r1", kind="say", text="Old line.", product_id=None
+    )
+    assert old is not None
+    services.utterance_finish(
+        utterance_id=old.pk, audio=[{"url": default_storage.url(name)}], latency={}
+    )
+    HostUtterance.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(hours=2))
+    assert services.audio_prune(session_id=session["id"], older_than=timedelta(hours=1)) == 1
+    assert not default_storage.exists(name)
+    old.refresh_from_db()
+    assert old.text == "Old line."
+    assert old.audio == []
