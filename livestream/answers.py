@@ -1,0 +1,939 @@
+"""Answers to live viewers' questions, composed only from catalog facts retrieved by meaning.
+
+Every catalog fact of a product becomes one short, speakable sentence (``fact_sentences``).
+``AnswerIndex`` keeps one vector per fact and finds the facts that answer a question: MiniLM
+similarity, plus the question's topic ("how much", "材质") and words it shares with a fact,
+with a boost for the product on air. ``answer_question`` says the best one or two of those
+sentences, checked by the grounding and compliance checkers, or says it will ask the team
+when no fact answers well enough. Nothing the viewer writes is ever repeated, so a question
+cannot put a number in the host's mouth.
+
+all-MiniLM-L6-v2 reads English only (its vocabulary maps most Chinese characters to
+[UNK]), so a Chinese question is matched through the topic words it contains: they are
+embedded as an English gloss, and shared Chinese character pairs count as shared words.
+"""
+
+# Chinese templates and keywords use full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from content.compliance import check_compliance
+from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
+from content.providers.embeddings import EmbeddingProvider, VectorIndex
+from content.providers.text.plan import attribute_label, attribute_value
+from livestream.engine import (
+    LOW_STOCK_THRESHOLD,
+    TEMPLATES,
+    ProductFacts,
+    ProductNames,
+    RundownItem,
+    format_money,
+)
+
+# Calibrated on the labelled questions in tests/livestream/test_answers.py (see the report in
+# bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.
+ANSWER_THRESHOLD = 0.58
+# A question about a fact's topic ("how much" for the price) adds this much.
+TOPIC_BONUS = 0.35
+# Words or Chinese character pairs shared with the fact's name or value add up to this much.
+OVERLAP_BONUS = 0.25
+# Facts of the product the question is about (named, else on air) rank this much higher, so
+# another product's fact wins only when it answers clearly better.
+FOCUS_BOOST = 0.15
+MAX_QUESTION_CHARS = 300
+SEARCH_DEPTH = 8
+QUESTION_CACHE_SIZE = 512
+
+ZH = "zh-CN"
+EN = "en"
+
+CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Question words that say nothing about which fact is meant.
+STOPWORDS = frozenset(
+    [
+        "the",
+        "and",
+        "for",
+        "with",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "does",
+        "did",
+        "how",
+        "are",
+        "was",
+        "were",
+        "you",
+        "your",
+        "can",
+        "could",
+        "would",
+        "will",
+        "have",
+        "has",
+        "any",
+        "there",
+        "its",
+        "it's",
+        "is",
+        "it",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "to",
+        "me",
+        "my",
+        "do",
+        "get",
+        "tell",
+        "about",
+        "please",
+        "much",
+        "many",
+        "more",
+        "some",
+        "one",
+        "ones",
+        "there's",
+        "what's",
+        "how's",
+        "does",
+        "it",
+        "also",
+    ]
+)
+POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
+VARIANT_SEPARATOR = re.compile(r"\s*[,/、，;；|]\s*")
+
+
+# --- topics ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a question can be about, and which catalog facts speak to it."""
+
+    name: str
+    # Attribute names on this topic ("material", "面料"); None for price, deal and stock.
+    keys: re.Pattern[str] | None
+    # How viewers ask about it, in English and Chinese.
+    asked: re.Pattern[str]
+    # English words embedded for a Chinese question on this topic.
+    gloss: str
+    label_zh: str
+
+
+def _topic(name: str, keys: str | None, asked: str, gloss: str, label_zh: str) -> Topic:
+    return Topic(
+        name=name,
+        keys=re.compile(keys, re.IGNORECASE) if keys else None,
+        asked=re.compile(asked, re.IGNORECASE),
+        gloss=gloss,
+        label_zh=label_zh,
+    )
+
+
+_W = r"(?<![a-z])"  # English words match whole; Chinese has no spaces and matches anywhere
+_E = r"(?![a-z])"
+TOPICS: tuple[Topic, ...] = (
+    _topic(
+        "price",
+        None,
+        rf"{_W}(?:price[sd]?|costs?|how much|expensive|cheap|pay|free|dollars?|bucks|yuan|rmb)"
+        rf"{_E}|[$¥€£]|多少钱|价格|价钱|几块|多钱|贵|便宜|块钱|售价|免费|\d\s*元",
+        "price how much does it cost",
+        "价格",
+    ),
+    _topic(
+        "deal",
+        None,
+        rf"{_W}(?:discounts?|deals?|sales?|off|offers?|coupons?|promo(?:tion)?s?|cheaper|"
+        rf"reduced|original price|markdown){_E}|优惠|打折|折扣|降价|原价|特价|划算|活动|促销|"
+        r"减价|券|便宜",
+        "discount deal sale price",
+        "优惠",
+    ),
+    _topic(
+        "stock",
+        None,
+        rf"{_W}(?:stock|available|availability|left|sold out|inventory|remaining|"
+        rf"any more|still have|run out){_E}|库存|有货|现货|还有|剩|卖完|没货|售罄|断货|能买|"
+        r"抢完",
+        "is it in stock available how many left",
+        "库存",
+    ),
+    _topic(
+        "material",
+        r"material|fabric|材质|面料|材料",
+        rf"{_W}(?:materials?|made of|made from|fabric|what is it made){_E}|材质|材料|面料|"
+        r"什么做的|用什么做",
+        "what material is it made of",
+        "材质",
+    ),
+    _topic(
+        "capacity",
+        r"capacity|volume|容量|容积",
+        rf"{_W}(?:capacity|holds?|volume|ml|millilit(?:re|er)s?|lit(?:re|er)s?|oz|ounces?){_E}"
+        r"|容量|能装|装多少|毫升|多少升|容积",
+        "capacity how much does it hold volume",
+        "容量",
+    ),
+    _topic(
+        "size",
+        r"dimension|size|尺寸|规格|尺码|大小",
+        rf"{_W}(?:sizes?|dimensions?|how big|how large|how small|how long|how wide|how tall|"
+        rf"fits?|measure(?:ments?)?|length|width|height|big|large|small){_E}|尺寸|尺码|大小|"
+        r"多大(?!了)|多长|多宽|多高|规格|码(?!头)",
+        "size dimensions how big",
+        "尺寸",
+    ),
+    _topic(
+        "weight",
+        r"weight|重量|净重",
+        rf"{_W}(?:weight|weigh[st]?|heavy|light|grams?|kg|kilos?|pounds?|lbs?){_E}|重量|多重|"
+        r"重不重|轻不轻|几斤|多少克|净重|有多重",
+        "weight how heavy",
+        "重量",
+    ),
+    _topic(
+        "colour",
+        r"colou?r|颜色|色",
+        rf"{_W}(?:colou?rs?|shades?){_E}|颜色|什么色|几种色|配色|(?<![褪掉])色[的吗]",
+        "colour colors",
+        "颜色",
+    ),
+    _topic(
+        "origin",
+        r"origin|country|made.in|产地|原产|产自",
+        rf"{_W}(?:origin|made in|where\b.*\bmade|where\b.*\bfrom|country|produced|"
+        rf"manufactured in|imported){_E}|产地|哪里产|哪产|哪里生产|哪里做的|哪国|进口|国产|产自|"
+        r"哪里的",
+        "where is it made country of origin",
+        "产地",
+    ),
+    _topic(
+        "brand",
+        r"brand|maker|manufacturer|品牌|牌子",
+        rf"{_W}(?:brand|who makes|maker|manufacturer|company){_E}|品牌|牌子|哪家|厂家",
+        "brand who makes it",
+        "品牌",
+    ),
+    _topic(
+        "power",
+        r"power|watt|volt|battery|功率|电池|电压",
+        rf"{_W}(?:power|watts?|wattage|volts?|voltage|battery|bright(?:ness)?|charge){_E}|功率|"
+        r"瓦|电池|电压|续航|亮",
+        "power wattage battery",
+        "功率",
+    ),
+    _topic(
+        "warranty",
+        r"warrant|guarantee|保修|质保",
+        rf"{_W}(?:warrant(?:y|ies)|guarantee[ds]?){_E}|保修|质保|保固|售后",
+        "warranty guarantee",
+        "保修",
+    ),
+    _topic(
+        "shipping",
+        r"ship|deliver|发货|快递|配送",
+        rf"{_W}(?:ship(?:s|ping)?|deliver(?:y|s)?|postage|arrive){_E}|发货|快递|包邮|寄|配送|"
+        r"送到|运费|到货",
+        "shipping delivery",
+        "发货",
+    ),
+    _topic(
+        "returns",
+        r"return|refund|退",
+        rf"{_W}(?:returns?|refunds?|exchange){_E}|退货|退款|换货|退换",
+        "returns refund",
+        "退换",
+    ),
+    _topic(
+        "care",
+        r"care|wash|clean|dishwasher|洗|保养",
+        rf"{_W}(?:wash(?:ing|able)?|clean(?:ing)?|dishwasher|care){_E}|洗|保养",
+        "care washing dishwasher safe",
+        "保养",
+    ),
+)
+TOPIC_BY_NAME = {topic.name: topic for topic in TOPICS}
+VARIANT_TOPICS = frozenset({"colour", "size"})
+# Questions on these go to the team unless a catalog fact on the same topic answers them.
+TEAM_TOPICS = frozenset({"shipping", "returns", "warranty"})
+
+
+def question_topics(text: str) -> frozenset[str]:
+    """The topics a question (or a line of copy) asks or speaks about."""
+    lowered = text.casefold()
+    return frozenset(topic.name for topic in TOPICS if topic.asked.search(lowered))
+
+
+def attribute_topic(name: str) -> str | None:
+    for topic in TOPICS:
+        if topic.keys is not None and topic.keys.search(name):
+            return topic.name
+    return None
+
+
+def question_locale(question: str, fallback: str) -> str:
+    """The language to answer in: the question's, else the room's."""
+    if CJK_CHAR.search(question):
+        return ZH
+    if re.search(r"[A-Za-z]", question):
+        return EN
+    return normalise_locale(fallback)
+
+
+def normalise_locale(locale: str) -> str:
+    return ZH if locale.strip().lower().startswith("zh") else EN
+
+
+def content_tokens(text: str) -> frozenset[str]:
+    """Words (no stopwords, singular) and Chinese character pairs of `text`."""
+    lowered = text.casefold()
+    # Two letters count: sizes are "XL", units "ml".
+    words = {word for word in LATIN_WORD.findall(lowered) if len(word) >= 2}
+    words -= STOPWORDS
+    words |= {word[:-1] for word in words if word.endswith("s") and len(word) > 3}
+    pairs = {run[i : i + 2] for run in CJK_RUN.findall(lowered) for i in range(len(run) - 1)}
+    singles = {run for run in CJK_RUN.findall(lowered) if len(run) == 1}
+    return frozenset(words | pairs | singles)
+
+
+# --- fact sentences ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactSentence:
+    """One catalog fact said as one sentence, and where it came from.
+
+    `text` names the product and stands on its own; `short` is what the host says about the
+    product the question is about ("It costs $19.").
+    """
+
+    product_id: int
+    key: str  # "price", "deal", "stock", "attribute:<name>" or "copy:<n>"
+    locale: str
+    text: str
+    short: str
+    topics: frozenset[str]
+
+
+def _clean(value: str) -> str:
+    return " ".join(str(value).split()).rstrip(".。;；")
+
+
+def _join_en(values: Sequence[str]) -> str:
+    if len(values) <= 1:
+        return "".join(values)
+    return ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def _possessive(title: str) -> str:
+    return f"{title}'" if title.endswith("s") else f"{title}'s"
+
+
+def _plural(label: str) -> str:
+    return label if label.endswith("s") else f"{label}s"
+
+
+def fact_sentences(facts: ProductFacts, locale: str) -> list[FactSentence]:
+    """Each catalog fact of a product as one short, speakable sentence in `locale`."""
+    lang = normalise_locale(locale)
+    title = _clean(facts.title) or ("这款" if lang == ZH else "This product")
+    out: list[FactSentence] = []
+
+    def add(key: str, text: str, short: str, topics: Iterable[str]) -> None:
+        out.append(FactSentence(facts.id, key, lang, text, short, frozenset(topics)))
+
+    if facts.price is not None:
+        price = format_money(Decimal(facts.price), facts.currency, lang)
+        if lang == ZH:
+            add("price", f"{title}的价格是{price}。", f"价格是{price}。", ("price", "deal"))
+        else:
+            add("price", f"{title} costs {price}.", f"It costs {price}.", ("price", "deal"))
+        compare_at = facts.compare_at_price
+        if compare_at is not None and Decimal(compare_at) > Decimal(facts.price) >= 0:
+            was = format_money(Decimal(compare_at), facts.currency, lang)
+            if lang == ZH:
+                add(
+                    "deal",
+                    f"{title}今天{price}，原价{was}。",
+                    f"今天{price}，原价{was}。",
+                    ("deal",),
+                )
+            else:
+                add(
+                    "deal",
+                    f"{title} is {price} today, down from {was}.",
+                    f"It's {price} today, down from {was}.",
+                    ("deal",),
+                )
+    if facts.stock is not None:
+        out.append(_stock_sentence(facts.id, title, facts.stock, lang))
+    for name, raw_value in facts.attributes.items():
+        value = _clean(attribute_value(str(name), str(raw_value)))
+        if not value:
+            continue
+        out.append(_attribute_sentence(facts.id, title, str(name), value, lang))
+    for number, line in enumerate(facts.approved_copy):
+        text = " ".join(line.split())
+        # Approved copy is said as written, so only in the language it was written in.
+        if text and (CJK_CHAR.search(text) is not None) == (lang == ZH):
+            add(f"copy:{number}", text, text, question_topics(text))
+    return out
+
+
+def _stock_sentence(product_id: int, title: str, stock: int, lang: str) -> FactSentence:
+    if stock <= 0:
+        texts = (
+            (f"{title}暂时卖完了。", "这款暂时卖完了。")
+            if lang == ZH
+            else (f"{title} is sold out right now.", "It's sold out right now.")
+        )
+    elif stock <= LOW_STOCK_THRESHOLD:
+        texts = (
+            (f"{title}库存只剩{stock}件。", f"库存只剩{stock}件。")
+            if lang == ZH
+            else (f"{title} has only {stock} left in stock.", f"Only {stock} left in stock.")
+        )
+    else:
+        texts = (
+            (f"{title}有现货。", "这款有现货。")
+            if lang == ZH
+            else (f"{title} is in stock.", "It's in stock.")
+        )
+    return FactSentence(product_id, "stock", lang, texts[0], texts[1], frozenset({"stock"}))
+
+
+def _attribute_sentence(
+    product_id: int, title: str, name: str, value: str, lang: str
+) -> FactSentence:
+    topic = attribute_topic(name)
+    topics = frozenset({topic} if topic else ())
+    key = f"attribute:{name}"
+    if lang == ZH:
+        label = TOPIC_BY_NAME[topic].label_zh if topic else attribute_label(name)
+    elif topic and CJK_CHAR.search(name):
+        label = topic  # "尺码" is asked about in English as "size"
+    else:
+        label = attribute_label(name) or name
+    options = [part for part in VARIANT_SEPARATOR.split(value) if part]
+    if topic in VARIANT_TOPICS and len(options) > 1:
+        if lang == ZH:
+            listed = "、".join(options)
+            text, short = f"{title}有这些{label}可选：{listed}。", f"有这些{label}可选：{listed}。"
+        else:
+            listed = _join_en(options)
+            text = f"{title} comes in these {_plural(label)}: {listed}."
+            short = f"It comes in these {_plural(label)}: {listed}."
+    elif lang == ZH:
+        text, short = f"{title}的{label}是{value}。", f"{label}是{value}。"
+    else:
+        text, short = _attribute_sentence_en(title, topic, label, value)
+    return FactSentence(product_id, key, lang, text, short[:1].upper() + short[1:], topics)
+
+
+# Values that read as the end of "It ..." ("fits a 15 inch laptop", "keeps drinks hot").
+_VERB_VALUE = re.compile(r"^(?:fits|holds|keeps|comes|works|includes|folds|charges)\b")
+
+
+def _attribute_sentence_en(
+    title: str, topic: str | None, label: str, value: str
+) -> tuple[str, str]:
+    """(standalone, short) English sentences; a verb where the topic has a natural one."""
+    numeric = value[:1].isdigit()
+    verb = None
+    if _VERB_VALUE.match(value):
+        verb = value
+    elif topic == "material":
+        verb = f"is made of {value}"
+    elif topic == "capacity" and numeric:
+        verb = f"holds {value}"
+    elif topic == "weight" and numeric:
+        verb = f"weighs {value}"
+    elif topic == "size" and numeric:
+        verb = f"measures {value}"
+    elif topic == "origin" and not value.lower().startswith("made in"):
+        verb = f"is made in {value}"
+    elif topic == "care":
+        verb = f"is {value}"
+    if verb is not None:
+        short_verb = "'s" + verb[2:] if verb.startswith("is ") else f" {verb}"
+        return f"{title} {verb}.", f"It{short_verb}."
+    return f"The {label} of {title} is {value}.", f"The {label} is {value}."
+
+
+def _retrieval_text(facts: ProductFacts, sentence: FactSentence) -> str:
+    """What is embedded for a fact: its name, value and topic words, never prices or stock
+    counts, so a price or stock change does not need a new vector."""
+    if sentence.key in {"price", "deal", "stock"}:
+        return TOPIC_BY_NAME[sentence.key].gloss
+    if sentence.key.startswith("attribute:"):
+        name = sentence.key.removeprefix("attribute:")
+        value = _clean(str(facts.attributes.get(name, "")))
+        gloss = " ".join(TOPIC_BY_NAME[topic].gloss for topic in sorted(sentence.topics))
+        return f"{attribute_label(name) or name}: {value}. {gloss}".strip()
+    return sentence.text
+
+
+def _fact_tokens(facts: ProductFacts, sentence: FactSentence) -> frozenset[str]:
+    if sentence.key.startswith("attribute:"):
+        name = sentence.key.removeprefix("attribute:")
+        value = str(facts.attributes.get(name, ""))
+        # A known topic's name is matched as the topic; counting it as a shared word would
+        # let "材质" point at every product that has a material.
+        return content_tokens(value if sentence.topics else f"{name} {value}")
+    if sentence.key.startswith("copy:"):
+        return content_tokens(sentence.text)
+    return frozenset()
+
+
+# --- the index ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoredFact:
+    """A fact found for a question: `relevance` says how well it answers, `score` ranks."""
+
+    fact: FactSentence
+    relevance: float
+    score: float
+    similarity: float
+    # Words (not bare numbers) or Chinese character pairs the question shares with the
+    # fact's name or value.
+    shared_words: int
+    # Whether the fact is about the product the question is about (named, else on air).
+    on_focus: bool
+
+
+@dataclass(frozen=True)
+class _Entry:
+    product_id: int
+    key: str
+    topics: frozenset[str]
+    tokens: frozenset[str]
+    retrieval_text: str
+
+
+class AnswerIndex:
+    """Fact vectors for the products of a room or store, searched for a viewer's question.
+
+    Vectors are cached by the text embedded, and prices and stock counts are never part of
+    it, so ``update`` after a catalog change embeds only attributes and copy that changed.
+    """
+
+    def __init__(self, embeddings: EmbeddingProvider, *, locale: str = EN) -> None:
+        self.embeddings = embeddings
+        self.locale = normalise_locale(locale)
+        self._facts: dict[int, ProductFacts] = {}
+        self._sentences: dict[tuple[int, str], dict[str, FactSentence]] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._entry_ids: dict[int, list[str]] = {}
+        # Answers run on worker threads; one index may be updated and searched at once.
+        self._lock = threading.RLock()
+        self._vector_cache: dict[str, np.ndarray] = {}
+        self._question_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: VectorIndex | None = None
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._row_products = np.zeros(0, dtype=np.int64)
+        self._row_topics: dict[str, np.ndarray] = {}
+        self._row_says: dict[str, np.ndarray] = {}
+        self._token_rows: dict[str, np.ndarray] = {}
+        self._names = ProductNames([])
+        self._last_named: tuple[str, int | None] | None = None
+        self._dirty = True
+
+    @classmethod
+    def build(
+        cls,
+        facts_by_product: Mapping[int, ProductFacts],
+        *,
+        embeddings: EmbeddingProvider,
+        locale: str = EN,
+    ) -> AnswerIndex:
+        index = cls(embeddings, locale=locale)
+        index.update(facts_by_product)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def product_ids(self) -> list[int]:
+        return list(self._facts)
+
+    def facts_for(self, product_id: int) -> ProductFacts | None:
+        return self._facts.get(product_id)
+
+    def update(self, facts_by_product: Mapping[int, ProductFacts]) -> int:
+        """Take in new or changed products; returns how many texts had to be embedded.
+
+        A price or stock change only changes what is said, not what is searched, so it
+        costs no embedding and no rebuild of the searched arrays.
+        """
+        with self._lock:
+            changed = [
+                facts for pid, facts in facts_by_product.items() if self._facts.get(pid) != facts
+            ]
+            for facts in changed:
+                before = self._facts.get(facts.id)
+                old_entries = self._drop(facts.id)
+                self._facts[facts.id] = facts
+                for lang in (EN, ZH):
+                    self._sentences[(facts.id, lang)] = {
+                        sentence.key: sentence for sentence in fact_sentences(facts, lang)
+                    }
+                new_entries = self._add_entries(facts)
+                if new_entries != old_entries or before is None or before.title != facts.title:
+                    self._dirty = True
+            if not self._dirty:
+                return 0
+            wanted = {entry.retrieval_text for entry in self._entries.values()}
+            missing = sorted(wanted - set(self._vector_cache))
+            if missing:
+                for text, vector in zip(missing, self.embeddings.embed(missing), strict=True):
+                    self._vector_cache[text] = vector
+            for stale in set(self._vector_cache) - wanted:
+                del self._vector_cache[stale]
+            return len(missing)
+
+    def remove(self, product_ids: Iterable[int]) -> None:
+        with self._lock:
+            for pid in product_ids:
+                if self._facts.pop(pid, None) is not None:
+                    self._drop(pid)
+                    self._dirty = True
+
+    def _add_entries(self, facts: ProductFacts) -> dict[str, _Entry]:
+        # Searched entries come from both languages: the English sentences give price, stock
+        # and attributes; approved copy exists in one language or the other.
+        added: dict[str, _Entry] = {}
+        for lang in (EN, ZH):
+            for sentence in self._sentences[(facts.id, lang)].values():
+                entry_id = f"{facts.id}:{sentence.key}"
+                if entry_id not in added:
+                    added[entry_id] = _Entry(
+                        product_id=facts.id,
+                        key=sentence.key,
+                        topics=sentence.topics,
+                        tokens=_fact_tokens(facts, sentence),
+                        retrieval_text=_retrieval_text(facts, sentence),
+                    )
+        self._entries.update(added)
+        self._entry_ids[facts.id] = list(added)
+        return added
+
+    def _drop(self, product_id: int) -> dict[str, _Entry]:
+        for lang in (EN, ZH):
+            self._sentences.pop((product_id, lang), None)
+        return {
+            entry_id: self._entries.pop(entry_id)
+            for entry_id in self._entry_ids.pop(product_id, [])
+        }
+
+    def _refresh(self) -> VectorIndex:
+        """Rebuild the searched arrays after changes: vectors come from the cache, not the model."""
+        if self._vectors is not None and not self._dirty:
+            return self._vectors
+        ids = list(self._entries)
+        entries = [self._entries[entry_id] for entry_id in ids]
+        vectors = VectorIndex(self.embeddings.dim)
+        if ids:
+            vectors.add(ids, np.stack([self._vector_cache[e.retrieval_text] for e in entries]))
+        # Per-row arrays, so scoring a question is a few vector operations, not a loop.
+        self._ids = ids
+        self._rows = {entry_id: row for row, entry_id in enumerate(ids)}
+        self._row_products = np.array([e.product_id for e in entries], dtype=np.int64)
+        self._row_topics = {
+            topic.name: np.array([topic.name in e.topics for e in entries], dtype=bool)
+            for topic in TOPICS
+        }
+        self._row_says = {
+            lang: np.array([e.key in self._sentences[(e.product_id, lang)] for e in entries])
+            for lang in (EN, ZH)
+        }
+        token_rows: dict[str, list[int]] = {}
+        for row, entry in enumerate(entries):
+            for token in entry.tokens:
+                token_rows.setdefault(token, []).append(row)
+        self._token_rows = {token: np.array(rows) for token, rows in token_rows.items()}
+        self._names = ProductNames(
+            [
+                RundownItem(product_id=pid, sku="", title=facts.title, time_budget_s=0.0)
+                for pid, facts in self._facts.items()
+            ]
+        )
+        self._last_named = None
+        self._vectors = vectors
+        self._dirty = False
+        return vectors
+
+    def named_product(self, question: str) -> int | None:
+        """The product the question names by title words, if any."""
+        with self._lock:
+            return self._named_product(question)
+
+    def _named_product(self, question: str) -> int | None:
+        self._refresh()
+        question = question[:MAX_QUESTION_CHARS]
+        if self._last_named is not None and self._last_named[0] == question:
+            return self._last_named[1]  # answering asks twice: once to phrase, once to search
+        # The engine's matcher reads "lamp's" as one word; the possessive names the lamp.
+        named = self._names.match(POSSESSIVE.sub("", question))
+        self._last_named = (question, named)
+        return named
+
+    def focus_product(self, question: str, current_product_id: int | None) -> int | None:
+        """The product a question is about: the one it names, else the one on air."""
+        named = self.named_product(question)
+        return named if named is not None else current_product_id
+
+    def search(
+        self,
+        question: str,
+        product_id: int | None = None,
+        k: int = 3,
+        *,
+        answering_only: bool = False,
+    ) -> list[ScoredFact]:
+        """Facts that answer `question`, best first, in the question's language.
+
+        `product_id` is the product on air: its facts (or those of the product the question
+        names) are boosted, not filtered, so "the mug's capacity" asked during the tote bag
+        still finds the mug. With `answering_only`, another product's facts are left out
+        unless the question shares a word with them ("anything in navy?"): "what colours?"
+        is about the product on air even when another product's colours match it better.
+        """
+        with self._lock:
+            return self._search(question, product_id, k, answering_only)
+
+    def _search(
+        self, question: str, product_id: int | None, k: int, answering_only: bool
+    ) -> list[ScoredFact]:
+        vectors = self._refresh()
+        if k <= 0 or not self._entries:
+            return []
+        question = question[:MAX_QUESTION_CHARS]
+        lang = question_locale(question, self.locale)
+        focus = self.focus_product(question, product_id)
+        topics = question_topics(question)
+        tokens = content_tokens(question)
+        if focus is not None and focus in self._facts:
+            # Naming the product is not a question about any one of its facts.
+            tokens -= content_tokens(self._facts[focus].title)
+
+        count = len(self._ids)
+        similarity = np.zeros(count, dtype=np.float32)
+        embedded = self._embedded_question(question, lang, topics)
+        if embedded:
+            vector = self._question_vector(embedded)
+            for entry_id, cosine in vectors.search(vector, k=count):
+                similarity[self._rows[entry_id]] = cosine
+        relevance = similarity.astype(np.float64)
+        for topic in topics:
+            relevance += TOPIC_BONUS * self._row_topics[topic]
+        shared = np.zeros(count, dtype=np.int64)
+        shared_words = np.zeros(count, dtype=np.int64)
+        for token in tokens:
+            rows = self._token_rows.get(token)
+            if rows is not None:
+                shared[rows] += 1
+                if not token.isdigit():  # "29" in "29 x 5 cm" says little about which product
+                    shared_words[rows] += 1
+        if tokens:
+            # By the share of the question's words: "microwave safe" is half answered by
+            # "dishwasher safe".
+            relevance += OVERLAP_BONUS * shared / len(tokens)
+        on_focus = np.ones(count, dtype=bool) if focus is None else self._row_products == focus
+        score = relevance + FOCUS_BOOST * on_focus
+        # Approved copy written in the other language cannot answer this question.
+        score[~self._row_says[lang]] = -np.inf
+        if answering_only:
+            score[~on_focus & (shared_words == 0)] = -np.inf
+        order = np.argsort(-score, kind="stable")  # stable: equal scores keep catalog order
+        ranked: list[ScoredFact] = []
+        for row in order[:k]:
+            if not np.isfinite(score[row]):
+                break
+            entry = self._entries[self._ids[row]]
+            ranked.append(
+                ScoredFact(
+                    fact=self._sentences[(entry.product_id, lang)][entry.key],
+                    relevance=float(relevance[row]),
+                    score=float(score[row]),
+                    similarity=float(similarity[row]),
+                    shared_words=int(shared_words[row]),
+                    on_focus=bool(on_focus[row]),
+                )
+            )
+        return ranked
+
+    def _question_vector(self, text: str) -> np.ndarray:
+        # Viewers repeat questions ("多少钱" embeds as the same gloss every time): a hit skips
+        # the model, the one slow step of answering.
+        key = text.casefold()
+        vector = self._question_cache.pop(key, None)
+        if vector is None:
+            [vector] = self.embeddings.embed([text])
+        self._question_cache[key] = vector
+        while len(self._question_cache) > QUESTION_CACHE_SIZE:
+            self._question_cache.popitem(last=False)
+        return vector
+
+    @staticmethod
+    def _embedded_question(question: str, lang: str, topics: frozenset[str]) -> str:
+        if lang == EN:
+            return question
+        # MiniLM reads no Chinese: embed the topics' English words and any Latin words kept.
+        latin = " ".join(re.findall(r"[A-Za-z][A-Za-z0-9'-]*", question))
+        glosses = " ".join(TOPIC_BY_NAME[name].gloss for name in sorted(topics))
+        return f"{glosses} {latin}".strip()
+
+
+# --- answering ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the host says back. `grounded` is True when it states checked catalog facts;
+    `flag_for_team` asks a person to follow up (no fact answered, or none could be said)."""
+
+    text: str
+    grounded: bool
+    used_facts: tuple[FactSentence, ...]
+    product_id: int | None
+    flag_for_team: bool
+    relevance: float = 0.0
+
+
+def team_line(locale: str) -> str:
+    return TEMPLATES[normalise_locale(locale)]["answer_no_context"][0]
+
+
+def grounding_facts(facts: ProductFacts) -> Facts:
+    """The grounding checker's view of one product."""
+    return Facts(
+        title=facts.title,
+        # The checker needs a price; a product without one gets a negative sentinel that no
+        # spoken number can match, and its sentences state no price.
+        price=Decimal(facts.price) if facts.price is not None else Decimal(-1),
+        currency=facts.currency,
+        compare_at_price=(
+            Decimal(facts.compare_at_price) if facts.compare_at_price is not None else None
+        ),
+        stock=facts.stock,
+        attributes={str(key): str(value) for key, value in facts.attributes.items()},
+        # Approved copy is human-reviewed catalog text: its claims are facts.
+        tags=tuple(facts.approved_copy),
+    )
+
+
+def safe_to_say(text: str, facts: ProductFacts, *, locale: str) -> bool:
+    """Grounded in the product's facts, compliant, and quoting no price but the catalog's."""
+    checked = grounding_facts(facts)
+    if any(
+        finding.severity == "error" for finding in check_grounding(text, checked, locale=locale)
+    ):
+        return False
+    findings = check_compliance(text, locale=locale, evidence=evidence_from_facts(checked))
+    if any(finding.severity == "error" for finding in findings):
+        return False
+    # Approved copy counts as a fact for the checker; a stale price in it must still not be said.
+    allowed = {Decimal(p) for p in (facts.price, facts.compare_at_price) if p is not None}
+    for quantity in extract_quantities(text, currency=facts.currency, locale=locale):
+        if quantity.kind == "price" and quantity.value not in allowed:
+            return False
+    return True
+
+
+def answer_question(
+    question: str,
+    *,
+    index: AnswerIndex,
+    current_product_id: int | None,
+    facts_by_product: Mapping[int, ProductFacts],
+    locale: str,
+    threshold: float = ANSWER_THRESHOLD,
+) -> Answer:
+    """A short answer from the one or two facts that answer `question`, or the team line."""
+    index.update(facts_by_product)  # cheap when nothing changed; keeps prices fresh
+    question = question[:MAX_QUESTION_CHARS]
+    lang = question_locale(question, locale)
+    focus = index.focus_product(question, current_product_id)
+    # Another product's fact answers only when the question describes it ("anything in
+    # navy?"): "what's the warranty?" during the mug is about the mug, not the lamp.
+    hits = index.search(question, current_product_id, k=SEARCH_DEPTH, answering_only=True)
+    answering = [hit for hit in hits if hit.relevance >= threshold]
+    if not answering:
+        best = max((hit.relevance for hit in hits), default=0.0)
+        return _ask_team(lang, focus, best)
+
+    first = answering[0]
+    chosen = [first.fact]
+    asked = question_topics(question)
+    for hit in answering[1:]:
+        # A second sentence only for a second topic the question asks and the first misses.
+        fact = hit.fact
+        if (
+            fact.product_id == first.fact.product_id
+            and not ({fact.key, first.fact.key} <= {"price", "deal"})
+            and (fact.topics & asked) - first.fact.topics
+        ):
+            chosen.append(fact)
+            break
+
+    covered = frozenset().union(*(fact.topics for fact in chosen))
+    if (asked & TEAM_TOPICS) - covered:
+        # Shipping, returns and warranty are promises: never half-answer them with a size.
+        return _ask_team(lang, focus, first.relevance)
+    product_id = first.fact.product_id
+    facts = index.facts_for(product_id)
+    if facts is None:
+        return _ask_team(lang, focus, first.relevance)
+    about_focus = product_id == focus
+    forms = [fact.short if about_focus else fact.text for fact in chosen]
+    joiner = "" if lang == ZH else " "
+    candidates = [joiner.join(forms), forms[0], first.fact.text]
+    for text in dict.fromkeys(candidates):
+        if safe_to_say(text, facts, locale=lang):
+            used = tuple(chosen) if text == candidates[0] else (first.fact,)
+            return Answer(
+                text=text,
+                grounded=True,
+                used_facts=used,
+                product_id=product_id,
+                flag_for_team=False,
+                relevance=first.relevance,
+            )
+    return _ask_team(lang, focus, first.relevance)
+
+
+def _ask_team(lang: str, product_id: int | None, relevance: float) -> Answer:
+    return Answer(
+        text=team_line(lang),
+        grounded=False,
+        used_facts=(),
+        product_id=product_id,
+        flag_for_team=True,
+        relevance=relevance,
+    )
