@@ -166,6 +166,9 @@ class HostRunner:
         finally:
             reader.cancel()
             speaker.cancel()
+            # Awaited, so a receive cut short releases the channel layer's locks now, not
+            # whenever the loop gets round to it (channels_redis holds one while receiving).
+            await asyncio.gather(reader, speaker, return_exceptions=True)
             await self.layer.group_discard(group, channel)
 
     async def _read(self, channel: str) -> None:

@@ -34,6 +34,17 @@ def _test_speed_settings(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layers() -> Iterator[None]:
+    """Each test gets new channel layers: every async test runs on its own event loop, and a
+    Redis layer keeps locks and connections bound to the loop that first used them."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager() -> Iterator[None]:
     """Unit tests run tasks inline; tests that need a real worker start one themselves."""
     celery_app.conf.task_always_eager = True
