@@ -4,7 +4,9 @@ Starts the embedded server (SQLite, in-memory channel layer, the host runner ins
 ASGI process, Piper voice, MiniLM retrieval) on a scratch data directory, opens viewer
 sockets with the `websockets` client, and asks questions one after another. For each it
 measures comment sent -> first `utterance` text frame answering it, and -> its first `audio`
-message (the first synthesized sentence, ready to play).
+message (the first synthesized sentence, ready to play). Questions arrive while the host is
+pitching (which a question may interrupt), not while it is still speaking an earlier answer
+(which it never cuts short): the next question is asked a second after the last is heard.
 
 Targets (issue #6): first audio p50 <= 1.0 s and p95 <= 2.0 s; first text p95 <= 0.3 s.
 
@@ -126,6 +128,7 @@ async def ask_all(port: int, slug: str, questions: list[str], viewers: int) -> d
         sent = time.perf_counter()
         await asker.send(json.dumps({"type": "comment", "text": question}))
         seq = None
+        playing_until = sent
         deadline = sent + 15
         while time.perf_counter() < deadline:
             try:
@@ -138,8 +141,13 @@ async def ask_all(port: int, slug: str, questions: list[str], viewers: int) -> d
                 text_s.append(time.perf_counter() - sent)
                 flagged += "check with the team" in message["text"]
             elif message["type"] == "audio" and seq is not None and message["seq"] == seq:
-                audio_s.append(time.perf_counter() - sent)
-                break
+                if message["index"] == 0:
+                    audio_s.append(time.perf_counter() - sent)
+                    playing_until = time.perf_counter() + message["duration_s"]
+                else:
+                    playing_until += message["duration_s"]
+                if message["last"]:
+                    break
         # Drain the other sockets so their buffers do not fill.
         for ws in sockets[1:]:
             while True:
@@ -147,7 +155,9 @@ async def ask_all(port: int, slug: str, questions: list[str], viewers: int) -> d
                     await asyncio.wait_for(ws.recv(), 0.001)
                 except TimeoutError:
                     break
-        await asyncio.sleep(1.0)  # viewers do not ask in lock-step
+        # The host never cuts its own answer short, so the next viewer asks once this answer
+        # has been heard (and a moment later): the figure is the wait for a free host.
+        await asyncio.sleep(max(0.0, playing_until - time.perf_counter()) + 1.0)
     for ws in sockets:
         await ws.close()
     return {

@@ -99,6 +99,7 @@ class _Spoken:
     seq: int
     text: str
     triggered_at: float
+    is_answer: bool = False
     latency: dict[str, float] = field(default_factory=dict)
 
 
@@ -431,7 +432,9 @@ class HostRunner:
         self._session.last_seq = utterance.seq
         message = utterance_message(utterance)
         await self._to_feed({"type": "live.message", "message": message})
-        spoken = _Spoken(utterance.pk, utterance.seq, text, now, dict(latency or {}))
+        spoken = _Spoken(
+            utterance.pk, utterance.seq, text, now, kind == "answer", dict(latency or {})
+        )
         spoken.latency["first_text_s"] = round(self.clock() - now, 4)
         self._speech.put_nowait((spoken, self.voice.sentences(text)))
 
@@ -460,10 +463,16 @@ class HostRunner:
                 }
                 await self._to_feed({"type": "live.message", "message": clip})
                 if index == 0:
-                    spoken.latency["first_audio_s"] = round(self.clock() - spoken.triggered_at, 4)
+                    first_heard_at = self.clock()
+                    spoken.latency["first_audio_s"] = round(first_heard_at - spoken.triggered_at, 4)
                 clips.append({k: clip[k] for k in ("url", "text", "start_s", "duration_s")})
                 offset += duration
             spoken.latency["audio_total_s"] = round(self.clock() - spoken.triggered_at, 4)
+            if spoken.is_answer and clips:
+                # The engine held the floor for an estimate of the answer's length; the voice
+                # is usually quicker. Holding for what viewers really hear lets the next
+                # question in as soon as the answer ends.
+                self.engine.hold(first_heard_at, offset, answering=True)
             await database_sync_to_async(services.utterance_finish)(
                 utterance_id=spoken.utterance_id, audio=clips, latency=spoken.latency
             )
