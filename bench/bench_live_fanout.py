@@ -205,7 +205,7 @@ def main() -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "shop_ai.asgi:application", "--port", str(port),
-         "--log-level", "warning", "--ws-max-queue", "64"],
+         "--log-level", "warning", "--ws-max-queue", "64", "--ws-per-message-deflate", "false"],
         cwd=ROOT,
         env=env,
     )  # fmt: skip

@@ -185,7 +185,10 @@ def main() -> None:
     args = parser.parse_args()
     titles = [title.lower() for _, title, *_ in PRODUCTS]
     questions = [
-        template.format(title=titles[i % len(titles)]) + ("" if i < 32 else f" ({i})")
+        # Every (question, product) pair once before numbering repeats: moderation rightly
+        # refuses a viewer's copy of a question asked moments ago.
+        template.format(title=titles[(i // len(QUESTIONS)) % len(titles)])
+        + ("" if i < len(QUESTIONS) * len(titles) else f" ({i})")
         for i, template in enumerate(QUESTIONS * (args.questions // len(QUESTIONS) + 1))
     ][: args.questions]
 
