@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
-.PHONY: demo test venv venv-dev lint typecheck schema serve worker bench clean
+.PHONY: demo test venv venv-dev lint typecheck security audit schema serve worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ demo: venv
 	$(BIN)/python manage.py serve_embedded --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check, migration and schema checks, then the whole suite
-test: venv-dev lint typecheck
+test: venv-dev lint typecheck security
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 	$(BIN)/pytest
 
@@ -43,6 +43,14 @@ lint: venv-dev
 
 typecheck: venv-dev
 	$(BIN)/mypy .
+
+## security: bandit over the app code, failing on high-severity findings only
+security: venv-dev
+	$(BIN)/bandit -q -r shop_ai catalog content livestream -lll
+
+## audit: known vulnerabilities in the installed packages (needs PyPI's JSON API; not in `test`)
+audit: venv-dev
+	$(BIN)/pip-audit --local --progress-spinner off
 
 ## schema: refresh the OpenAPI snapshot after an intended API change
 schema: venv-dev

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from content.models import Asset, GenerationJob, GenerationStage
+from content.models import Asset, GenerationJob, GenerationStage, VoiceConsent, WebhookEndpoint
 
 
 class StageInline(admin.TabularInline[GenerationStage, GenerationJob]):
@@ -35,3 +35,16 @@ class AssetAdmin(admin.ModelAdmin[Asset]):
     list_filter = ["kind", "locale", "review_state", "provider"]
     raw_id_fields = ["store", "product", "job", "reviewed_by"]
     search_fields = ["input_hash", "product__sku"]
+
+
+@admin.register(VoiceConsent)
+class VoiceConsentAdmin(admin.ModelAdmin[VoiceConsent]):
+    list_display = ["pk", "store", "voice", "speaker_name", "created_at", "revoked_at"]
+    raw_id_fields = ["store", "recorded_by"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
+    list_display = ["pk", "store", "url", "events", "is_active", "created_at"]
+    raw_id_fields = ["store"]
+    exclude = ["secret"]  # shown once, when created through the API

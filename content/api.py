@@ -25,6 +25,7 @@ from content.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from content.providers.text import product_copy as copy_schema
 from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
 from shop_ai.models import ApiKey
 
@@ -127,6 +128,18 @@ class AssetSerializer(serializers.ModelSerializer[Asset]):
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
 
+    def to_representation(self, instance: Asset) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        text = data.get("text")
+        if (
+            instance.kind == AssetKind.COPY
+            and isinstance(text, dict)
+            and all(name in text for name in copy_schema.CORE_FIELDS)
+        ):
+            # Copy stored before schema 2 is served with the new fields empty, not missing.
+            data["text"] = {**copy_schema.EXTRA_FIELD_DEFAULTS, **text}
+        return data
+
 
 class GenerationJobViewSet(
     mixins.ListModelMixin,
@@ -199,6 +212,18 @@ class BulkReviewSerializer(serializers.Serializer[Any]):
     decision = serializers.ChoiceField(choices=["approve", "reject"])
 
 
+class ShotSerializer(serializers.Serializer[Any]):
+    """One shot of the short video: what is shown, from which image, for how long."""
+
+    description = serializers.CharField(max_length=copy_schema.SHOT_DESCRIPTION_MAX_CHARS)
+    # DRF's metaclass moves declared fields off the class, so this does not shadow
+    # Field.source at run time; only the type checker sees the clash.
+    source = serializers.ChoiceField(choices=copy_schema.SHOT_SOURCES)  # type: ignore[assignment]
+    duration_s = serializers.FloatField(
+        min_value=copy_schema.SHOT_MIN_SECONDS, max_value=copy_schema.SHOT_MAX_SECONDS
+    )
+
+
 class CopyEditSerializer(serializers.Serializer[Any]):
     headline = serializers.CharField(required=False, max_length=200)
     short_description = serializers.CharField(required=False, max_length=1000)
@@ -207,6 +232,40 @@ class CopyEditSerializer(serializers.Serializer[Any]):
     video_script = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False
     )
+    # Search engines and the video have hard limits, so edits keep to them.
+    seo_title = serializers.CharField(required=False, max_length=copy_schema.SEO_TITLE_MAX_CHARS)
+    seo_description = serializers.CharField(
+        required=False, max_length=copy_schema.SEO_DESCRIPTION_MAX_CHARS
+    )
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=copy_schema.KEYWORD_MAX_CHARS),
+        required=False,
+        max_length=copy_schema.KEYWORDS_MAX,
+        help_text="Stored lower-case, each once.",
+    )
+    shot_list = ShotSerializer(
+        many=True, required=False, help_text="Durations total 15 to 30 seconds."
+    )
+
+    def validate_keywords(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(" ".join(k.lstrip("#").split()).lower() for k in value))
+
+    def validate_shot_list(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # The PATCH is validated partially, which DRF passes on to each shot: check whole shots.
+        fields = set(ShotSerializer().fields)
+        if any(set(shot) != fields for shot in value):
+            raise serializers.ValidationError(f"Each shot needs {', '.join(sorted(fields))}.")
+        if not copy_schema.SHOTS_MIN <= len(value) <= copy_schema.SHOTS_MAX:
+            raise serializers.ValidationError(
+                f"Give {copy_schema.SHOTS_MIN} to {copy_schema.SHOTS_MAX} shots."
+            )
+        total = sum(shot["duration_s"] for shot in value)
+        low, high = copy_schema.VIDEO_MIN_SECONDS, copy_schema.VIDEO_MAX_SECONDS
+        if not low <= round(total, 3) <= high:
+            raise serializers.ValidationError(
+                f"The shots last {total:g} s; the video runs {low:g} to {high:g} s."
+            )
+        return [dict(shot) for shot in value]
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):

@@ -114,11 +114,19 @@ class GenerationStage(models.Model):
     status = models.CharField(
         max_length=10, choices=StageStatus.choices, default=StageStatus.PENDING
     )
+    # Runs started, whatever ended them; past MAX_STAGE_ATTEMPTS the stage is dead-lettered.
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True, default="")
     seconds = models.FloatField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Liveness, read by the reconciler (content.services.stages_reconcile): a message can be
+    # lost with its worker, so the row says when it was last sent, how often it was sent
+    # again, which task runs it and when that task last showed it was alive.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    resends = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["product_id", "locale", "id"]
@@ -127,7 +135,15 @@ class GenerationStage(models.Model):
                 fields=["job", "product", "locale", "stage"], name="stage_unique_per_job"
             )
         ]
-        indexes = [models.Index(fields=["job", "status"])]
+        indexes = [
+            models.Index(fields=["job", "status"]),
+            # The reconciler scans only the stages in flight, across all jobs.
+            models.Index(
+                fields=["status", "id"],
+                name="stage_in_flight",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stage} {self.locale} for product {self.product_id}: {self.status}"
@@ -299,3 +315,40 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.event_id} → endpoint {self.endpoint_id}: {self.status}"
+
+
+class VoiceConsent(models.Model):
+    """A speaker's recorded consent that a store may speak with a voice made from theirs.
+
+    Voice cloning, where offered, needs one active consent per voice; built-in synthetic
+    voices need none. A revoked consent stays as the record of what was agreed and when.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="voice_consents")
+    voice = models.CharField(max_length=100)  # the voice name jobs choose, e.g. "clone:anna"
+    speaker_name = models.CharField(max_length=200)
+    statement = models.TextField()  # the consent text the speaker read aloud
+    recording = models.FileField(upload_to="voice-consent/")  # WAV of the speaker reading it
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "voice"],
+                name="voice_consent_one_active_per_voice",
+                condition=models.Q(revoked_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "revoked" if self.revoked_at else "active"
+        return f"Consent of {self.speaker_name} for voice {self.voice} ({state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -18,7 +18,8 @@ from content.webhooks import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
 
-COPY_FIELDS = {"headline", "short_description", "bullets", "long_description", "video_script"}
+COPY_FIELDS = {"headline", "short_description", "bullets", "long_description", "video_script",
+               "seo_title", "seo_description", "keywords", "shot_list"}  # fmt: skip
 
 
 def actor_label(*, user: User | None = None, api_key: ApiKey | None = None) -> str:

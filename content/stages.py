@@ -8,6 +8,7 @@ providers chosen in settings and returns drafts for the service to save.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -22,8 +23,9 @@ from django.core.files.storage import default_storage
 
 from catalog.models import ImageStatus, Product, ProductImage
 from content.grounding import Facts
-from content.providers.base import Cost, Provenance, ProviderError
+from content.providers.base import Provenance, ProviderError, ProviderUnavailable
 from content.providers.text.plan import discount_percent, format_money
+from content.providers.text.product_copy import COPY_SCHEMA_VERSION
 from shop_ai.models import Store
 
 AI_LABELS = {"en": "AI-generated", "zh-CN": "AI生成"}
@@ -75,6 +77,7 @@ class StageContext:
     photo_hash: str
     spoken_disclosure: bool
     upstream: dict[str, list[UpstreamAsset]]
+    store_id: int = 0
 
     @cached_property
     def photo(self) -> bytes | None:
@@ -125,6 +128,7 @@ class StageContext:
                 ]
                 for kind, assets in upstream.items()
             },
+            store_id=store.pk,
         )
 
 
@@ -190,6 +194,7 @@ def _upstream_hashes(ctx: StageContext, kind: str) -> list[str]:
 def provider_settings() -> dict[str, str]:
     return {
         "text": settings.SHOP_AI_TEXT_PROVIDER,
+        "image": settings.SHOP_AI_IMAGE_PROVIDER,
         "speech_en": settings.SHOP_AI_SPEECH_PROVIDER_EN,
         "speech_zh": settings.SHOP_AI_SPEECH_PROVIDER_ZH,
         "video_size": settings.SHOP_AI_VIDEO_SIZE,
@@ -200,16 +205,25 @@ def plan_stage(stage: str, ctx: StageContext) -> StagePlan:
     chosen = provider_settings()
     base = {"stage": stage, "locale": ctx.locale, "product": ctx.content_hash, "v": 1}
     if stage == "copy":
-        return StagePlan(_hash({**base, "provider": chosen["text"], "options": ctx.options}), 1)
+        # The copy's schema version: copy cached before new fields existed is written again.
+        parts = {**base, "provider": chosen["text"], "options": ctx.options,
+                 "schema": COPY_SCHEMA_VERSION}  # fmt: skip
+        return StagePlan(_hash(parts), 1)
     if stage == "image":
         parts = {**base, "copy": _upstream_hashes(ctx, "copy"), "photo": ctx.photo_hash,
                  "brand": [ctx.brand_name, *ctx.brand_colours]}  # fmt: skip
+        if chosen["image"] != "compose":  # only then, so compose images keep their hashes
+            parts["provider"] = chosen["image"]
         return StagePlan(_hash(parts), len(IMAGE_LAYOUTS))
     if stage == "voice":
         speech = chosen["speech_zh"] if ctx.locale == "zh-CN" else chosen["speech_en"]
         parts = {**base, "copy": _upstream_hashes(ctx, "copy"), "provider": speech,
                  "speed": ctx.options.get("voice_speed", 1.0),
                  "disclosure": ctx.spoken_disclosure}  # fmt: skip
+        if voice := str(ctx.options.get("voice") or "").strip():
+            # Only when chosen, so existing hashes stay the same; a job that chooses a voice
+            # runs the stage (and its consent check) instead of reusing another job's audio.
+            parts["voice"] = voice
         return StagePlan(_hash(parts), 1)
     if stage == "video":
         parts = {**base, "image": _upstream_hashes(ctx, "image"),
@@ -280,7 +294,8 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
     from content.labels import aigc_metadata, label_png
-    from content.layouts import BrandKit, LayoutInput, encode_png, render_layout
+    from content.layouts import BrandKit, LayoutInput, encode_png
+    from content.providers.images import image_provider_for
 
     if ctx.photo is None:
         raise ProviderError("The product has no checked image to compose with.")
@@ -304,23 +319,22 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
         locale=ctx.locale,
         ai_label=AI_LABELS[ctx.locale],
     )
+    name = settings.SHOP_AI_IMAGE_PROVIDER
+    backend = image_provider_for(name, **settings.SHOP_AI_IMAGE_OPTIONS.get(name, {}))
     drafts = []
     for layout in IMAGE_LAYOUTS:
         started = time.perf_counter()
-        image = render_layout(layout, inp, kit)
+        rendered = backend.render(
+            layout, inp, kit, subject=facts.category or facts.title, seed_key=f"{ctx.sku}:{layout}"
+        )
+        image = rendered.image
         aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:{layout}:{ctx.locale}")
         png = label_png(encode_png(image, text_chunks={}), aigc)
         elapsed = time.perf_counter() - started
         drafts.append(
             AssetDraft(
                 variant=layout,
-                provenance=Provenance(
-                    provider="compose",
-                    model=f"layout:{layout}",
-                    params={"size": list(image.size)},
-                    cost=Cost(compute_seconds=elapsed),
-                    latency_s=elapsed,
-                ),
+                provenance=dataclasses.replace(rendered.provenance, latency_s=elapsed),
                 data=png,
                 extension="png",
                 mime_type="image/png",
@@ -334,6 +348,8 @@ def _run_voice(ctx: StageContext) -> list[AssetDraft]:
     from content.labels import aigc_metadata, label_wav
     from content.providers.speech import encode_compressed, prepend_disclosure, speech_for
 
+    if voice := str(ctx.options.get("voice") or "").strip():
+        _check_voice(ctx, voice)
     copy = _copy_of(ctx)
     script = " ".join(str(s) for s in copy.get("video_script", [])) or str(copy["headline"])
     name = (
@@ -341,7 +357,7 @@ def _run_voice(ctx: StageContext) -> list[AssetDraft]:
         if ctx.locale == "zh-CN"
         else settings.SHOP_AI_SPEECH_PROVIDER_EN
     )
-    speaker = speech_for(name)
+    speaker = speech_for(name, **settings.SHOP_AI_SPEECH_OPTIONS.get(name, {}))
     result = speaker.synthesize(
         script, locale=ctx.locale, speed=float(ctx.options.get("voice_speed", 1.0))
     )
@@ -365,6 +381,20 @@ def _run_voice(ctx: StageContext) -> list[AssetDraft]:
             metadata={"duration_s": result.duration_s, "sentences": sentences, "aigc": aigc},
         )
     ]
+
+
+def _check_voice(ctx: StageContext, voice: str) -> None:
+    """A voice made from a person's needs their recorded consent in this store (issue #5).
+
+    Checked when the voice would be spoken, so revoking a consent stops the next job.
+    """
+    from content.voice_consent import is_builtin_voice, voice_consent_required
+
+    voice_consent_required(store=Store.objects.get(pk=ctx.store_id), voice=voice)
+    if not is_builtin_voice(voice):
+        # Consent is the guard, not the feature: no provider clones voices yet, and speaking
+        # with another voice than the one chosen would mislead the reviewer.
+        raise ProviderUnavailable(f"No speech provider can speak the custom voice {voice!r} yet.")
 
 
 def _run_video(ctx: StageContext) -> list[AssetDraft]:

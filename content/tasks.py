@@ -8,12 +8,14 @@ from celery import Task, shared_task
 
 from content.providers.base import ProviderError
 
-MAX_STAGE_RETRIES = 3
+# Every run counts against the stage's MAX_STAGE_ATTEMPTS (3, content.services): the first
+# run and two retries.
+MAX_STAGE_RETRIES = 2
 
 
 class StageTask(Task):
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        # Out of retries, or an error that is not transient: the stage fails for good
+        # Out of attempts, or an error that is not transient: the stage fails for good
         # with its reason and the job moves on to what does not depend on it.
         from content.services import stage_fail
 
@@ -36,21 +38,26 @@ def advance_job(job_id: int) -> str | None:
     max_retries=MAX_STAGE_RETRIES,
 )
 def run_stage(self: Task, stage_id: int) -> str | None:
-    from content.models import GenerationStage, StageStatus
-    from content.services import stage_run
+    from content.services import stage_retry_later, stage_run
 
     try:
-        stage = stage_run(stage_id=stage_id)
+        stage = stage_run(stage_id=stage_id, task_id=self.request.id or "")
     except ProviderError as exc:
-        if not exc.transient:
+        # stage_run already retried it with backoff inside the attempt; still failing, the
+        # stage gets a new attempt after a longer pause while it has attempts left.
+        countdown = stage_retry_later(stage_id=stage_id, reason=str(exc)) if exc.transient else None
+        if countdown is None:
             raise
-        # Back off exponentially with jitter: a rate-limited endpoint gets room to recover.
-        GenerationStage.objects.filter(pk=stage_id).update(
-            status=StageStatus.QUEUED, error=f"retrying: {exc}"[:500]
-        )
-        countdown = 2 ** (self.request.retries + 1)
-        raise self.retry(exc=exc, countdown=countdown + countdown * 0.25) from exc
+        raise self.retry(exc=exc, countdown=countdown) from exc
     return stage.status if stage else None
+
+
+@shared_task(name="content.reconcile_stuck_jobs")
+def reconcile_stuck_jobs() -> dict[str, int]:
+    """Periodic (Celery beat, every minute): send lost generation work again or fail it."""
+    from content.services import stages_reconcile
+
+    return stages_reconcile().as_dict()
 
 
 @shared_task(name="content.deliver_webhook")

@@ -16,6 +16,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 django_stubs_ext.monkeypatch()
 
@@ -181,6 +182,38 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery beat (the Procfile's `beat`; `serve_embedded` runs it inside its worker): a worker
+# killed with its message leaves work no broker will redeliver soon, and the reconciler
+# sends it again or fails it.
+SHOP_AI_RECONCILE_EVERY_S = float(os.environ.get("SHOP_AI_RECONCILE_EVERY_S", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-stuck-jobs": {
+        "task": "content.reconcile_stuck_jobs",
+        "schedule": SHOP_AI_RECONCILE_EVERY_S,
+        # Runs missed while no worker was up are dropped, not all run at once on restart.
+        "options": {"expires": SHOP_AI_RECONCILE_EVERY_S},
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# The reconciler has a queue of its own, so it never waits behind a backlog of stages;
+# every worker consumes both queues unless told otherwise with -Q.
+# (Explicit routing keys: left out, both would bind to "celery" and get every message.)
+CELERY_TASK_QUEUES = (
+    Queue("celery", routing_key="celery"),
+    Queue("maintenance", routing_key="maintenance"),
+)
+CELERY_TASK_ROUTES = {"content.reconcile_stuck_jobs": {"queue": "maintenance"}}
+
+# --- Generation reliability (content.services: stage_run, stages_reconcile) ----------------
+# A running stage stamps a heartbeat this often; one silent for LOST_AFTER lost its worker.
+SHOP_AI_STAGE_HEARTBEAT_S = float(os.environ.get("SHOP_AI_STAGE_HEARTBEAT_S", "15"))
+SHOP_AI_STAGE_LOST_AFTER_S = float(os.environ.get("SHOP_AI_STAGE_LOST_AFTER_S", "90"))
+# A queued stage not started this long after it was sent is sent again (then 2x, 4x … later).
+SHOP_AI_STAGE_QUEUED_RESEND_S = float(os.environ.get("SHOP_AI_STAGE_QUEUED_RESEND_S", "120"))
+# Transient provider errors (5xx, timeouts) are retried inside a stage's attempt this many
+# times, waiting about BACKOFF, 2x, 4x … seconds (with jitter) in between.
+SHOP_AI_PROVIDER_RETRIES = int(os.environ.get("SHOP_AI_PROVIDER_RETRIES", "4"))
+SHOP_AI_RETRY_BACKOFF_S = float(os.environ.get("SHOP_AI_RETRY_BACKOFF_S", "1"))
 
 # --- Generation providers -------------------------------------------------------------------
 # Each names a backend in content/providers; a backend whose files are missing refuses to
@@ -203,6 +236,43 @@ SHOP_AI_TEXT_OPTIONS: dict[str, dict[str, object]] = {
 SHOP_AI_SPEECH_PROVIDER_EN = os.environ.get("SHOP_AI_SPEECH_PROVIDER_EN", "piper")
 SHOP_AI_SPEECH_PROVIDER_ZH = os.environ.get("SHOP_AI_SPEECH_PROVIDER_ZH", "espeak")
 SHOP_AI_VIDEO_SIZE = os.environ.get("SHOP_AI_VIDEO_SIZE", "720x1280")
+# Images: "compose" (Pillow layouts, default), "diffusers" or "openai" (the Images API paints
+# the hero banner's and story frame's backdrops; the real product photo is set on them).
+SHOP_AI_IMAGE_PROVIDER = os.environ.get("SHOP_AI_IMAGE_PROVIDER", "compose")
+# Prices are estimates for the usage report; set them to your contract's.
+SHOP_AI_IMAGE_OPTIONS: dict[str, dict[str, object]] = {
+    # Operator weights only (a diffusers pipeline folder); nothing is fetched from a hub.
+    "diffusers": {
+        "model_path": os.environ.get("SHOP_AI_DIFFUSERS_MODEL_PATH") or None,
+        "steps": int(os.environ.get("SHOP_AI_DIFFUSERS_STEPS", "25")),
+        "guidance": float(os.environ.get("SHOP_AI_DIFFUSERS_GUIDANCE", "7.0")),
+        "size": int(os.environ.get("SHOP_AI_DIFFUSERS_SIZE", "768")),
+        "seed": int(os.environ.get("SHOP_AI_DIFFUSERS_SEED", "0")),
+        "device": os.environ.get("SHOP_AI_DIFFUSERS_DEVICE", "auto"),
+    },
+    "openai": {
+        "base_url": os.environ.get("OPENAI_BASE_URL", ""),
+        "api_key": os.environ.get("OPENAI_API_KEY", ""),
+        "model": os.environ.get("OPENAI_IMAGE_MODEL", "gpt-image-1"),
+        "price_per_image": os.environ.get("OPENAI_IMAGE_PRICE_USD", "0.06"),
+    },
+}
+# Keyword settings per speech backend (SHOP_AI_SPEECH_PROVIDER_EN/_ZH = "openai" picks it).
+SHOP_AI_SPEECH_OPTIONS: dict[str, dict[str, object]] = {
+    # Operator files for coqui-tts (not installed by default; see README).
+    "coqui": {
+        "model_path": os.environ.get("SHOP_AI_COQUI_MODEL_PATH") or None,
+        "config_path": os.environ.get("SHOP_AI_COQUI_CONFIG_PATH") or None,
+        "speaker": os.environ.get("SHOP_AI_COQUI_SPEAKER") or None,
+    },
+    "openai": {
+        "base_url": os.environ.get("OPENAI_BASE_URL", ""),
+        "api_key": os.environ.get("OPENAI_API_KEY", ""),
+        "model": os.environ.get("OPENAI_SPEECH_MODEL", "gpt-4o-mini-tts"),
+        "voice": os.environ.get("OPENAI_SPEECH_VOICE", "alloy"),
+        "price_per_1k_chars": os.environ.get("OPENAI_SPEECH_PRICE_PER_1K_CHARS_USD", "0.015"),
+    },
+}
 # Live rooms: production runs `manage.py run_live_host ROOM` per room; the embedded mode (or
 # this setting) hosts every room inside the ASGI process instead.
 SHOP_AI_LIVE_IN_PROCESS = env_bool("SHOP_AI_LIVE_IN_PROCESS", default=EMBEDDED)

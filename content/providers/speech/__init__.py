@@ -1,4 +1,5 @@
-"""Text-to-speech: Piper (English) and eSpeak NG (Chinese, fallback) backends and helpers.
+"""Text-to-speech: Piper (English), eSpeak NG (Chinese, fallback) and OpenAI-compatible
+(``openai``) backends, and helpers.
 
 The helpers cover what happens to speech after synthesis: loudness, a spoken AI disclosure,
 WAV INFO labels and compression for delivery.
@@ -17,6 +18,7 @@ from content.providers.speech.audio import (
     normalize_loudness,
     rms,
 )
+from content.providers.speech.coqui import CoquiSpeech
 from content.providers.speech.disclosure import (
     DISCLOSURE_TEXT,
     disclosure_text_for,
@@ -29,6 +31,7 @@ from content.providers.speech.encode import (
     ffmpeg_executable,
 )
 from content.providers.speech.espeak import EspeakSpeech, espeak_voice_candidates
+from content.providers.speech.openai_speech import OpenAISpeech
 from content.providers.speech.piper import VOICE_PATH_SETTING, PiperSpeech, load_piper_voice
 from content.providers.speech.result import (
     SentenceTiming,
@@ -39,9 +42,11 @@ from content.providers.speech.result import (
 from content.providers.speech.riff import read_wav_info, riff_chunks, wav_with_info
 from content.providers.speech.sentences import split_sentences
 
-SPEECH_PROVIDERS: dict[str, type[PiperSpeech] | type[EspeakSpeech]] = {
+SPEECH_PROVIDERS: dict[str, type[SpeechProvider]] = {
     PiperSpeech.name: PiperSpeech,
     EspeakSpeech.name: EspeakSpeech,
+    OpenAISpeech.name: OpenAISpeech,
+    CoquiSpeech.name: CoquiSpeech,
 }
 
 
@@ -65,7 +70,9 @@ __all__ = [
     "DISCLOSURE_TEXT",
     "SPEECH_PROVIDERS",
     "VOICE_PATH_SETTING",
+    "CoquiSpeech",
     "EspeakSpeech",
+    "OpenAISpeech",
     "PiperSpeech",
     "SentenceTiming",
     "SpeechProvider",

@@ -15,6 +15,7 @@ from content.providers.text.product_copy import (
     CopyRequest,
     CopyResult,
     ProductCopy,
+    Shot,
     TextWriter,
     check_copy,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "CopyRequest",
     "CopyResult",
     "ProductCopy",
+    "Shot",
     "TemplateWriter",
     "TextWriter",
     "check_copy",

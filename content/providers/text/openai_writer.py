@@ -31,7 +31,8 @@ class OpenAIWriter:
         price_per_1k_input_tokens: Decimal | str | float = Decimal(0),
         price_per_1k_output_tokens: Decimal | str | float = Decimal(0),
         timeout_s: float = 60.0,
-        max_tokens: int = 600,
+        # The whole schema-2 copy, shot list included, is ~500 tokens in English, more in Chinese.
+        max_tokens: int = 1200,
         temperature: float = 0.2,
         json_mode: bool = True,
         stream: bool = True,

@@ -1,4 +1,15 @@
-"""Product copy: the request, the structured output, its validation, parsing and fact checks."""
+"""Product copy: the request, the structured output, its validation, parsing and fact checks.
+
+Schema version 2 added what a seller lists a product with besides the prose: an SEO title
+and description, search keywords and the short video's shot list. Copy stored before then
+loads with those fields empty; a writer's hash includes ``COPY_SCHEMA_VERSION`` so cached
+old copy is written again.
+
+Five bullets are the target. Writers state only facts, so a product whose catalog entry
+supports fewer (a title and a price) gets fewer: at least ``BULLETS_MIN``. Keywords work the
+same way: five to ten when the facts hold that many distinct terms, at least
+``KEYWORDS_MIN`` otherwise.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +26,12 @@ from content.providers.base import Provenance
 
 Locale = Literal["en", "zh-CN"]
 
+# Bump when the fields change: the copy stage's input hash includes it.
+COPY_SCHEMA_VERSION = 2
+
 HEADLINE_MAX_CHARS = 60
 BULLETS_MIN, BULLETS_MAX = 3, 5
+BULLETS_TARGET = 5
 BULLET_MAX_CHARS = 120
 SHORT_DESCRIPTION_MAX_SENTENCES = 2
 SHORT_DESCRIPTION_MAX_CHARS = 300
@@ -27,7 +42,31 @@ SCRIPT_LINE_MAX_WORDS = 22
 SCRIPT_LINE_MAX_CHARS = 120
 SCRIPT_MAX_WORDS = 75
 
-SECTION_NAMES = ("headline", "short_description", "bullets", "long_description", "video_script")
+# Search engines cut titles at about 60 characters and descriptions at about 160.
+SEO_TITLE_MAX_CHARS = 60
+SEO_DESCRIPTION_MAX_CHARS = 160
+KEYWORDS_MIN, KEYWORDS_TARGET, KEYWORDS_MAX = 3, 5, 10
+KEYWORD_MAX_CHARS = 50
+SHOTS_MIN, SHOTS_MAX = 3, 8
+SHOT_MIN_SECONDS, SHOT_MAX_SECONDS = 1.0, 12.0
+VIDEO_MIN_SECONDS, VIDEO_MAX_SECONDS = 15.0, 30.0
+SHOT_DESCRIPTION_MAX_CHARS = 160
+# What a shot shows: the product's own photo or one of the composed image layouts.
+SHOT_SOURCES = ("product_photo", "marketplace_main", "hero_banner", "feature_card", "story_frame")
+
+# Every model reply must have these; copy from before schema version 2 has only these.
+CORE_FIELDS = ("headline", "short_description", "bullets", "long_description", "video_script")
+EXTRA_FIELDS = ("seo_title", "seo_description", "keywords", "shot_list")
+# The sections of `ProductCopy.as_text()`, in order: the new ones come last, so finding
+# offsets recorded on older copy still point at the same text.
+SECTION_NAMES = CORE_FIELDS + EXTRA_FIELDS
+# How copy stored before schema 2 reads: the new fields present and empty.
+EXTRA_FIELD_DEFAULTS: dict[str, Any] = {
+    "seo_title": "",
+    "seo_description": "",
+    "keywords": [],
+    "shot_list": [],
+}
 
 
 def normalize_locale(locale: str) -> Locale:
@@ -73,6 +112,33 @@ class CopyParseError(ValueError):
 
 
 @dataclass(frozen=True)
+class Shot:
+    """One shot of the short video: what is shown, from which image, for how long."""
+
+    description: str
+    source: str  # one of SHOT_SOURCES
+    duration_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"description": self.description, "source": self.source,
+                "duration_s": self.duration_s}  # fmt: skip
+
+    @classmethod
+    def from_value(cls, value: Any) -> Shot:
+        """A shot from a decoded JSON object; key spellings and "4s" durations are forgiven."""
+        if not isinstance(value, dict):
+            raise CopyParseError(f"a shot must be an object, got {type(value).__name__}")
+        fields = {
+            _SHOT_KEY_ALIASES.get(_snake(str(k)), _snake(str(k))): v for k, v in value.items()
+        }
+        return cls(
+            description=_as_line(fields.get("description", "")),
+            source=_shot_source(fields.get("source", "")),
+            duration_s=_seconds(fields.get("duration_s", 0)),
+        )
+
+
+@dataclass(frozen=True)
 class ProductCopy:
     """The copy for one product, in one locale."""
 
@@ -81,20 +147,62 @@ class ProductCopy:
     bullets: tuple[str, ...]
     long_description: str
     video_script: tuple[str, ...]  # spoken sentences, the last one a call to action with the price
+    # Schema version 2; empty on copy stored before it.
+    seo_title: str = ""
+    seo_description: str = ""
+    keywords: tuple[str, ...] = ()  # lower-case, distinct
+    shot_list: tuple[Shot, ...] = ()
 
     def sections(self) -> list[tuple[str, str]]:
-        """Each publishable text with its name; bullets and script lines one per line."""
+        """Each publishable text with its name; list items one per line (shots by description)."""
         return [
             ("headline", self.headline),
             ("short_description", self.short_description),
             ("bullets", "\n".join(self.bullets)),
             ("long_description", self.long_description),
             ("video_script", "\n".join(self.video_script)),
+            ("seo_title", self.seo_title),
+            ("seo_description", self.seo_description),
+            ("keywords", "\n".join(self.keywords)),
+            ("shot_list", "\n".join(shot.description for shot in self.shot_list)),
         ]
 
     def as_text(self) -> str:
         """All sections, separated by blank lines; finding offsets index into this text."""
         return SECTION_SEPARATOR.join(text for _, text in self.sections())
+
+    def with_section_texts(self, texts: dict[str, str]) -> ProductCopy | None:
+        """The copy with sections replaced by (rewritten) texts as `sections()` gives them;
+        None when a list section's line count changed, since lines map to items."""
+        changes: dict[str, Any] = {}
+        for name, text in texts.items():
+            if name in ("headline", "short_description", "long_description", "seo_title",
+                        "seo_description"):  # fmt: skip
+                changes[name] = text
+                continue
+            lines = tuple(text.split("\n")) if text else ()
+            if name == "shot_list":
+                if len(lines) != len(self.shot_list):
+                    return None
+                changes[name] = tuple(
+                    replace(shot, description=line)
+                    for shot, line in zip(self.shot_list, lines, strict=True)
+                )
+            elif name in ("bullets", "video_script", "keywords"):
+                if len(lines) != len(getattr(self, name)):
+                    return None
+                changes[name] = _keywords(lines) if name == "keywords" else lines
+            else:
+                raise KeyError(f"unknown section {name!r}")
+        return replace(self, **changes)
+
+    def missing_fields(self) -> list[str]:
+        """The schema-2 fields this copy lacks (a model that skipped them, older stored copy)."""
+        return [name for name in EXTRA_FIELDS if not getattr(self, name)]
+
+    @property
+    def shots_seconds(self) -> float:
+        return round(sum(shot.duration_s for shot in self.shot_list), 3)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +211,10 @@ class ProductCopy:
             "bullets": list(self.bullets),
             "long_description": self.long_description,
             "video_script": list(self.video_script),
+            "seo_title": self.seo_title,
+            "seo_description": self.seo_description,
+            "keywords": list(self.keywords),
+            "shot_list": [shot.to_dict() for shot in self.shot_list],
         }
 
     def validate(self, facts: Facts | None = None, *, locale: str = "en") -> list[str]:
@@ -147,21 +259,38 @@ class ProductCopy:
             problems.append("long_description is more than one paragraph")
 
         problems.extend(_script_problems(self.video_script, facts, locale))
+        problems.extend(_line_problems("seo_title", self.seo_title, SEO_TITLE_MAX_CHARS))
+        problems.extend(
+            _line_problems("seo_description", self.seo_description, SEO_DESCRIPTION_MAX_CHARS)
+        )
+        problems.extend(_keyword_problems(self.keywords))
+        problems.extend(_shot_problems(self.shot_list))
         return problems
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProductCopy:
-        """Copy from a decoded JSON object; key spellings and list/string shapes are forgiven."""
-        fields = {_canonical_key(key): value for key, value in data.items()}
-        missing = [name for name in SECTION_NAMES if name not in fields]
+        """Copy from a decoded JSON object; key spellings and list/string shapes are forgiven.
+
+        The schema-2 fields may be missing (older stored copy, a model that skipped them):
+        they are left empty for the caller to fill.
+        """
+        fields = _canonical_keys(data)
+        missing = [name for name in CORE_FIELDS if name not in fields]
         if missing:
             raise CopyParseError(f"JSON object lacks {', '.join(missing)}")
+        shots = fields.get("shot_list") or []
+        if not isinstance(shots, list):
+            raise CopyParseError(f"expected a list of shots, got {type(shots).__name__}")
         return cls(
             headline=_as_line(fields["headline"]),
             short_description=_as_line(fields["short_description"]),
             bullets=_as_lines(fields["bullets"], split=_split_bullets),
             long_description=_as_line(fields["long_description"]),
             video_script=_as_lines(fields["video_script"], split=split_sentences),
+            seo_title=_as_line(fields.get("seo_title") or ""),
+            seo_description=_as_line(fields.get("seo_description") or ""),
+            keywords=_keywords(_as_lines(fields.get("keywords") or [], split=_split_keywords)),
+            shot_list=tuple(Shot.from_value(shot) for shot in shots),
         )
 
     @classmethod
@@ -188,13 +317,88 @@ _KEY_ALIASES = {
     "key_features": "bullets",
     "script": "video_script",
     "video": "video_script",
+    "meta_title": "seo_title",
+    "page_title": "seo_title",
+    "meta_description": "seo_description",
+    "seo_meta_description": "seo_description",
+    "tags": "keywords",
+    "hashtags": "keywords",
+    "seo_keywords": "keywords",
+    "shots": "shot_list",
+    "shotlist": "shot_list",
+    "video_shots": "shot_list",
+    "storyboard": "shot_list",
+}
+_SHOT_KEY_ALIASES = {
+    "shot": "description",
+    "text": "description",
+    "visual": "description",
+    "image": "source",
+    "layout": "source",
+    "uses": "source",
+    "asset": "source",
+    "duration": "duration_s",
+    "seconds": "duration_s",
+    "duration_seconds": "duration_s",
+    "length": "duration_s",
+}
+_SOURCE_ALIASES = {
+    "photo": "product_photo",
+    "product": "product_photo",
+    "product_image": "product_photo",
+    "main": "marketplace_main",
+    "marketplace": "marketplace_main",
+    "main_image": "marketplace_main",
+    "hero": "hero_banner",
+    "banner": "hero_banner",
+    "feature": "feature_card",
+    "card": "feature_card",
+    "story": "story_frame",
 }
 
 
-def _canonical_key(key: str) -> str:
+def _snake(key: str) -> str:
     snake = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key.strip())
-    snake = re.sub(r"[\s\-]+", "_", snake).lower()
+    return re.sub(r"[\s\-]+", "_", snake).lower()
+
+
+def _canonical_key(key: str) -> str:
+    snake = _snake(key)
     return _KEY_ALIASES.get(snake, snake)
+
+
+def _canonical_keys(data: dict[str, Any]) -> dict[str, Any]:
+    return {_canonical_key(str(key)): value for key, value in data.items()}
+
+
+def _shot_source(value: Any) -> str:
+    key = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
+    return _SOURCE_ALIASES.get(key, key)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _seconds(value: Any) -> float:
+    """4, 4.5, "4s", "4.5 seconds" → seconds; anything else is a parse error."""
+    if isinstance(value, bool):
+        raise CopyParseError("a shot's duration must be a number of seconds")
+    if isinstance(value, int | float):
+        return round(float(value), 3)
+    match = _NUMBER.search(str(value))
+    if match is None:
+        raise CopyParseError(f"a shot's duration must be a number of seconds, got {value!r}")
+    return round(float(match.group()), 3)
+
+
+def _keywords(values: Sequence[str]) -> tuple[str, ...]:
+    """Lower-case, without hashtag marks, each once, in their first order."""
+    cleaned = (" ".join(value.lstrip("#").split()).lower() for value in values)
+    return tuple(dict.fromkeys(value for value in cleaned if value))
+
+
+def _split_keywords(text: str) -> list[str]:
+    return re.split(r"[,;\n、，]|\s#", text)  # noqa: RUF001
 
 
 def _as_line(value: Any) -> str:
@@ -298,6 +502,56 @@ def _script_problems(lines: Sequence[str], facts: Facts | None, locale: str) -> 
         problems.append(f"video_script is over {SCRIPT_MAX_WORDS} words (more than 30 s)")
     if facts is not None and lines and not states_price(lines[-1], facts, locale=locale):
         problems.append("the script's last line does not state the price")
+    return problems
+
+
+def _line_problems(name: str, text: str, max_chars: int) -> list[str]:
+    text = text.strip()
+    if not text:
+        return [f"{name} is empty"]
+    if len(text) > max_chars:
+        return [f"{name} has {len(text)} characters (max {max_chars})"]
+    if "\n" in text:
+        return [f"{name} spans several lines"]
+    return []
+
+
+def _keyword_problems(keywords: Sequence[str]) -> list[str]:
+    problems: list[str] = []
+    if not KEYWORDS_MIN <= len(keywords) <= KEYWORDS_MAX:
+        problems.append(f"{len(keywords)} keywords ({KEYWORDS_MIN}-{KEYWORDS_MAX})")
+    for index, keyword in enumerate(keywords, start=1):
+        if not keyword.strip() or len(keyword) > KEYWORD_MAX_CHARS or "\n" in keyword:
+            problems.append(f"keyword {index} is not one short term")
+        elif keyword != keyword.lower():
+            problems.append(f"keyword {index} is not lower-case")
+    if len(set(keywords)) < len(keywords):
+        problems.append("keywords repeat each other")
+    return problems
+
+
+def _shot_problems(shots: Sequence[Shot]) -> list[str]:
+    problems: list[str] = []
+    if not SHOTS_MIN <= len(shots) <= SHOTS_MAX:
+        problems.append(f"shot_list has {len(shots)} shots ({SHOTS_MIN}-{SHOTS_MAX})")
+    for index, shot in enumerate(shots, start=1):
+        description = shot.description.strip()
+        if not description or len(description) > SHOT_DESCRIPTION_MAX_CHARS or "\n" in description:
+            problems.append(f"shot {index} needs a one-line description")
+        if shot.source not in SHOT_SOURCES:
+            problems.append(
+                f"shot {index} uses {shot.source!r}, not one of {', '.join(SHOT_SOURCES)}"
+            )
+        if not SHOT_MIN_SECONDS <= shot.duration_s <= SHOT_MAX_SECONDS:
+            problems.append(
+                f"shot {index} lasts {shot.duration_s:g} s "
+                f"({SHOT_MIN_SECONDS:g}-{SHOT_MAX_SECONDS:g})"
+            )
+    total = sum(shot.duration_s for shot in shots)
+    if shots and not VIDEO_MIN_SECONDS <= round(total, 3) <= VIDEO_MAX_SECONDS:
+        problems.append(
+            f"shot_list lasts {total:g} s ({VIDEO_MIN_SECONDS:g}-{VIDEO_MAX_SECONDS:g})"
+        )
     return problems
 
 

@@ -32,15 +32,18 @@ from content.providers.text.plan import (
 )
 from content.providers.text.product_copy import (
     BULLET_MAX_CHARS,
-    BULLETS_MAX,
-    BULLETS_MIN,
+    BULLETS_TARGET,
     CHECK_SEPARATOR,
     HEADLINE_MAX_CHARS,
+    KEYWORD_MAX_CHARS,
+    KEYWORDS_MAX,
     LONG_DESCRIPTION_MAX_CHARS,
     SCRIPT_LINE_MAX_CHARS,
     SCRIPT_LINE_MAX_WORDS,
     SCRIPT_MAX_LINES,
     SCRIPT_MAX_WORDS,
+    SEO_DESCRIPTION_MAX_CHARS,
+    SEO_TITLE_MAX_CHARS,
     SHORT_DESCRIPTION_MAX_SENTENCES,
     CopyRequest,
     CopyResult,
@@ -51,8 +54,9 @@ from content.providers.text.product_copy import (
     split_sentences,
     spoken_word_count,
 )
+from content.providers.text.shots import plan_shots
 
-TEMPLATE_MODEL = "template-v1"
+TEMPLATE_MODEL = "template-v2"
 _MAX_LISTED_VALUES = 6
 _SCRIPT_FEATURE_LINES = 3
 
@@ -100,7 +104,7 @@ class _Checker:
         if not pieces:
             return
         batch = CHECK_SEPARATOR.join(pieces)
-        error_spans = [(f.start, f.end) for f in self._errors(batch)]
+        error_spans = [(f.start, f.end) for f in self.errors(batch)]
         offset = 0
         for piece in pieces:
             end = offset + len(piece)
@@ -116,15 +120,15 @@ class _Checker:
             self._memo[text] = self._clean(text)
         return self._memo[text]
 
-    def _errors(self, text: str) -> list[Finding]:
+    def errors(self, text: str) -> list[Finding]:
         return errors_in(check_text(text, self.request, evidence=self.evidence))
 
     def _clean(self, text: str) -> str | None:
-        errors = self._errors(text)
+        errors = self.errors(text)
         if not errors:
             return text
         rewritten, changes = rewrite_compliant(text, errors)
-        if changes and not self._errors(rewritten):
+        if changes and not self.errors(rewritten):
             return rewritten
         return None
 
@@ -264,7 +268,10 @@ _EN_CALLS_TO_ACTION = (
     "Grab it at {store} for {price}.",
     "Order now for just {price}.",
 )
-_EN_FILLER_BULLETS = ("Sold by {store}", "Easy to order online", "Questions? Ask the {store} team")
+# True of every product a store lists; used only when the facts give fewer than five bullets.
+# Stock is left out on purpose: it changes without changing the product's content hash, so
+# a cached "In stock" bullet could outlive the stock.
+_EN_STORE_BULLETS = ("Sold by {store}", "Questions? Ask the {store} team")
 
 
 def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> ProductCopy:
@@ -289,10 +296,13 @@ def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
     short_openers = [o.format(the=_en_the(short_title), by="") for o in openers]
     closings = [c.format(store=store) for c in _EN_CLOSINGS]
     calls_to_action = [c.format(store=store, price=price) for c in _EN_CALLS_TO_ACTION]
-    fillers = [b.format(store=store) for b in _EN_FILLER_BULLETS]
-    fillers += ([f"From {brand}"] if brand else []) + (
+    fact_bullets = ([f"From {brand}"] if brand else []) + (
         [f"Category: {facts.category}"] if facts.category else []
     )
+    store_bullets = [b.format(store=store) for b in _EN_STORE_BULLETS]
+    seo_titles = [f"{title} | {brand}"] if by else []
+    seo_titles += [f"{title} | {store}", title, short_title]
+    seo_openers = [f"Shop {_en_the(title)}{by} at {store}.", f"Shop {_en_the(short_title)}."]
     stock_sentence = f"Only {left} left in stock." if left is not None else None
     urgency = f"Only {left} left, so be quick." if left is not None else None
     check.prime(
@@ -303,7 +313,10 @@ def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
             *short_openers,
             *closings,
             *calls_to_action,
-            *fillers,
+            *fact_bullets,
+            *store_bullets,
+            *seo_titles,
+            *seo_openers,
             short_title,
             stock_sentence,
             urgency,
@@ -319,7 +332,12 @@ def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
     )
     short_description = _short_description(check, opener, features, price_feature, " ")
     bullets = _pick_bullets(
-        check, choose, [f.bullet for f in features], price_feature.bullet, fillers
+        check,
+        choose,
+        [f.bullet for f in features],
+        price_feature.bullet,
+        fact_bullets=fact_bullets,
+        store_bullets=store_bullets,
     )
     long_description = _paragraph(
         [
@@ -338,12 +356,26 @@ def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
     spoken = [f.spoken for f in features] + ([price_feature.spoken] if percent is not None else [])
     cta = check.first([*choose.rotated("cta", calls_to_action), f"Just {price}."])
     video_script = _script(check, hook, spoken, urgency, cta or f"{price}.")
+    seo_description = _paragraph(
+        [
+            check.first(seo_openers, max_chars=SEO_DESCRIPTION_MAX_CHARS),
+            *(check.clean(f.sentence) for f in features[:2]),
+            check.clean(price_feature.sentence),
+        ],
+        separator=" ",
+        max_chars=SEO_DESCRIPTION_MAX_CHARS,
+    )
+    headline = headline or "New in store"
     return ProductCopy(
-        headline=headline or "New in store",
+        headline=headline,
         short_description=short_description,
         bullets=bullets,
         long_description=long_description,
         video_script=video_script,
+        seo_title=check.first(seo_titles, max_chars=SEO_TITLE_MAX_CHARS) or headline,
+        seo_description=seo_description or _shorten(short_description, SEO_DESCRIPTION_MAX_CHARS),
+        keywords=_keywords(check, facts, store=store, locale="en"),
+        shot_list=plan_shots(video_script, locale="en", has_offer=has_offer(facts)),
     )
 
 
@@ -444,7 +476,7 @@ _ZH_CALLS_TO_ACTION = (
     "点击下方链接，{price}带回家！",
     "{price}就能入手，快来{store}下单吧！",
 )
-_ZH_FILLER_BULLETS = ("{store}发货", "在线下单很方便", "有问题随时问{store}客服")
+_ZH_STORE_BULLETS = ("{store}发货", "有问题随时问{store}客服")
 
 
 def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> ProductCopy:
@@ -467,10 +499,13 @@ def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
     short_openers = [o.format(name=short_title) for o in openers]
     closings = [c.format(store=store) for c in _ZH_CLOSINGS]
     calls_to_action = [c.format(store=store, price=price) for c in _ZH_CALLS_TO_ACTION]
-    fillers = [b.format(store=store) for b in _ZH_FILLER_BULLETS]
-    fillers += ([f"品牌：{brand}"] if brand else []) + (
+    fact_bullets = ([f"品牌：{brand}"] if brand else []) + (
         [f"品类：{facts.category}"] if facts.category else []
     )
+    store_bullets = [b.format(store=store) for b in _ZH_STORE_BULLETS]
+    seo_titles = [f"{title}｜{brand}"] if name != title else []
+    seo_titles += [f"{title}｜{store}", title, short_title]
+    seo_openers = [f"在{store}选购{name}。", f"选购{short_title}。"]
     stock_sentence = f"仅剩{left}件。" if left is not None else None
     urgency = f"仅剩{left}件，手慢无！" if left is not None else None
     check.prime(
@@ -481,7 +516,10 @@ def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
             *short_openers,
             *closings,
             *calls_to_action,
-            *fillers,
+            *fact_bullets,
+            *store_bullets,
+            *seo_titles,
+            *seo_openers,
             short_title,
             stock_sentence,
             urgency,
@@ -497,7 +535,12 @@ def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
     )
     short_description = _short_description(check, opener, features, price_feature, "")
     bullets = _pick_bullets(
-        check, choose, [f.bullet for f in features], price_feature.bullet, fillers
+        check,
+        choose,
+        [f.bullet for f in features],
+        price_feature.bullet,
+        fact_bullets=fact_bullets,
+        store_bullets=store_bullets,
     )
     long_description = _paragraph(
         [
@@ -516,12 +559,26 @@ def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
     spoken = [f.spoken for f in features] + ([price_feature.spoken] if percent is not None else [])
     cta = check.first([*choose.rotated("cta", calls_to_action), f"只要{price}。"])
     video_script = _script(check, hook, spoken, urgency, cta or f"{price}。")
+    seo_description = _paragraph(
+        [
+            check.first(seo_openers, max_chars=SEO_DESCRIPTION_MAX_CHARS),
+            *(check.clean(f.sentence) for f in features[:2]),
+            check.clean(price_feature.sentence),
+        ],
+        separator="",
+        max_chars=SEO_DESCRIPTION_MAX_CHARS,
+    )
+    headline = headline or "新品上架"
     return ProductCopy(
-        headline=headline or "新品上架",
+        headline=headline,
         short_description=short_description,
         bullets=bullets,
         long_description=long_description,
         video_script=video_script,
+        seo_title=check.first(seo_titles, max_chars=SEO_TITLE_MAX_CHARS) or headline,
+        seo_description=seo_description or _shorten(short_description, SEO_DESCRIPTION_MAX_CHARS),
+        keywords=_keywords(check, facts, store=store, locale="zh-CN"),
+        shot_list=plan_shots(video_script, locale="zh-CN", has_offer=has_offer(facts)),
     )
 
 
@@ -555,9 +612,16 @@ def _pick_bullets(
     choose: _Chooser,
     feature_bullets: Sequence[str],
     price_bullet: str,
-    fillers: Sequence[str],
+    *,
+    fact_bullets: Sequence[str],
+    store_bullets: Sequence[str],
 ) -> tuple[str, ...]:
-    """3-5 distinct bullets: the price (first or last), then features, then neutral fillers."""
+    """Five distinct bullets where the facts allow: the price (first or last) and features,
+    then brand and category, then lines true of any listed product ("Sold by Acme").
+
+    Nothing else is made up to reach five: a product with only a title and a price gets
+    three (the price and the two store lines).
+    """
     chosen: list[str] = []
 
     def add(text: str) -> None:
@@ -566,7 +630,7 @@ def _pick_bullets(
             cleaned is not None
             and len(cleaned) <= BULLET_MAX_CHARS
             and cleaned.lower() not in {b.lower() for b in chosen}
-            and len(chosen) < BULLETS_MAX
+            and len(chosen) < BULLETS_TARGET
         ):
             chosen.append(cleaned)
 
@@ -575,25 +639,137 @@ def _pick_bullets(
         add(price_bullet)
     for bullet in feature_bullets:
         add(_shorten(bullet, BULLET_MAX_CHARS))
+    for filler in [*choose.rotated("fillers", fact_bullets or [""]), *store_bullets]:
+        if len(chosen) >= BULLETS_TARGET - (0 if price_first else 1):
+            break
+        if filler:
+            add(filler)
     if not price_first:
-        if len(chosen) == BULLETS_MAX:
+        if len(chosen) == BULLETS_TARGET:
             chosen.pop()
         add(price_bullet)
-    for filler in choose.rotated("fillers", fillers):
-        if len(chosen) >= BULLETS_MIN:
-            break
-        add(filler)
     return tuple(chosen)
 
 
-def _paragraph(parts: Sequence[str | None], *, separator: str) -> str:
+_KEYWORD_STOPWORDS = frozenset(
+    {"a", "an", "and", "the", "with", "for", "of", "in", "on", "to", "by", "from", "at", "or",
+     "new", "edition", "set", "pack"}
+)  # fmt: skip
+# A word worth searching for: three letters or more, or two Chinese characters.
+# Words start with a letter and not inside another word ("350ml" gives no "ml").
+_KEYWORD_WORD = re.compile(r"(?<!\w)[^\W\d_][\w'-]*")
+_CATEGORY_SPLIT = re.compile(r"\s*(?:>|/|\||,|，|、)\s*")
+_TITLE_KEYWORD_MAX_CHARS = 40
+_LISTED_COLOURS = 2
+
+
+def _content_words(title: str) -> list[str]:
+    words = [w.lower() for w in _KEYWORD_WORD.findall(title)]
+    return [
+        w
+        for w in words
+        if w not in _KEYWORD_STOPWORDS and (len(w) >= 3 or (_is_chinese(w) and len(w) >= 2))
+    ]
+
+
+def _keywords(check: _Checker, facts: Facts, *, store: str, locale: str) -> tuple[str, ...]:
+    """Five to ten distinct lower-case search terms, every one taken from the facts.
+
+    In order: the title, its last two words (the product noun: "coffee mug"), with the brand,
+    the brand, the category's levels, the tags, the material, colours with the noun, the
+    noun alone, the title's other words, the store, the store with the noun. Words of the
+    title the checkers flag ("best", "最佳") are cut out first; other flagged terms are left
+    out whole.
+    """
+    title = " ".join(facts.title.split())
+    flagged = check.clean(title) != title
+    plain_title = _without_flagged(check, title) if flagged else title
+    words = _content_words(plain_title)
+    if words and _is_chinese(words[0]):
+        head = noun = words[0]  # Chinese titles lead with the product noun
+    else:
+        head = " ".join(words[-2:])
+        noun = words[-1] if words else ""
+    brand = facts.brand.strip().lower()
+    join = _zh_join if locale == "zh-CN" else (lambda a, b: f"{a} {b}")
+    candidates: list[str] = []
+    if not flagged and len(title) <= _TITLE_KEYWORD_MAX_CHARS:
+        candidates.append(title.lower())
+    candidates.append(head)
+    if brand and brand not in title.lower() and head:
+        candidates.append(f"{brand} {head}")
+    candidates.append(brand)
+    candidates.extend(part.lower() for part in _CATEGORY_SPLIT.split(facts.category))
+    candidates.extend(str(tag).lower() for tag in facts.tags)
+    for key, value in facts.attributes.items():
+        if attribute_kind(key) == "material":
+            candidates.append(attribute_value(key, value).lower())
+    for option, values in facts.variant_options.items():
+        if attribute_label(option) in ("color", "colour") and noun:
+            candidates.extend(join(v.strip().lower(), noun) for v in values[:_LISTED_COLOURS])
+    candidates.append(noun)
+    candidates.extend(words)
+    candidates.append(store.lower())
+    if noun:
+        candidates.append(join(store.lower(), noun))  # true of anything the store lists
+    terms = [" ".join(c.split()) for c in candidates]
+    terms = [t for t in dict.fromkeys(terms) if t and len(t) <= KEYWORD_MAX_CHARS]
+    check.prime(terms)
+    # A keyword is used as written or not at all: a rewritten term is no longer a fact's words.
+    chosen = [t for t in terms if check.clean(t) == t][:KEYWORDS_MAX]
+    # Listed one per line, neighbours can read as one phrase ("world's" then "best").
+    for _ in range(3):
+        spans = _error_spans(check, "\n".join(chosen))
+        if not spans:
+            break
+        chosen = [term for term, span in zip(chosen, _line_spans(chosen), strict=True)
+                  if not _overlaps(span, spans)]  # fmt: skip
+    return tuple(chosen)
+
+
+def _error_spans(check: _Checker, text: str) -> list[tuple[int, int]]:
+    return [(f.start, f.end) for f in check.errors(text)] if text else []
+
+
+def _line_spans(lines: Sequence[str]) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for line in lines:
+        spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return spans
+
+
+def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    return any(start < span[1] and span[0] < end for start, end in others)
+
+
+def _without_flagged(check: _Checker, text: str) -> str:
+    """`text` with what the checkers flag blanked out: "World's Best Mug" → "World's  Mug"."""
+    chars = list(text)
+    for start, end in _error_spans(check, text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def has_offer(facts: Facts) -> bool:
+    """Whether the video has an offer to show: a discount, a deal or few left."""
+    return (
+        discount_percent(facts) is not None
+        or low_stock(facts) is not None
+        or any(offer.strip() for offer in facts.offers)
+    )
+
+
+def _paragraph(
+    parts: Sequence[str | None], *, separator: str, max_chars: int = LONG_DESCRIPTION_MAX_CHARS
+) -> str:
     """Join sentences in order, leaving out what would push it over the length limit."""
     text = ""
     for part in parts:
         if not part:
             continue
         candidate = f"{text}{separator}{part}" if text else part
-        if len(candidate) <= LONG_DESCRIPTION_MAX_CHARS:
+        if len(candidate) <= max_chars:
             text = candidate
     return text
 

@@ -1,4 +1,4 @@
-"""Serve the embedded mode: the ASGI app and, beside it, the Celery worker it needs."""
+"""Serve the embedded mode: the ASGI app and, beside it, the Celery worker (with beat) it needs."""
 
 from __future__ import annotations
 
@@ -34,6 +34,9 @@ class Command(BaseCommand):
                     "--pool=solo",
                     "--loglevel=WARNING",
                     "--hostname=embedded@%h",
+                    # Beat inside the one worker: the reconciler that sends lost generation
+                    # work again (CELERY_BEAT_SCHEDULE). Fine for a single worker only.
+                    "--beat",
                 ]
             )
         base = f"http://{host}:{port}"

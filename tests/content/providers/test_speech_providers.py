@@ -169,7 +169,7 @@ def test_factory_builds_configured_backends_and_refuses_unknown_names():
     assert provider.sentence_gap_s == 0.5
     assert isinstance(speech_for("piper"), PiperSpeech)
     with pytest.raises(ProviderUnavailable, match="piper"):
-        speech_for("coqui")
+        speech_for("festival")
 
 
 def test_locales_pick_backend_and_espeak_voice():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -10,13 +11,23 @@ from content.providers.text import CopyParseError, CopyRequest, ProductCopy, che
 from content.providers.text.product_copy import first_json_object, json_object_closed
 from tests.content.providers.text_facts import MUG
 
-GOOD = {
+GOOD: dict[str, Any] = {
     "headline": "Ceramic Coffee Mug",
     "short_description": "Meet the Ceramic Coffee Mug from Acme. It holds 350 ml.",
     "bullets": ["Made of 100% ceramic", "Holds 350 ml", "Now $12.99"],
     "long_description": "Meet the Ceramic Coffee Mug. It holds 350 ml. Find it at Shop Co.",
     "video_script": ["Meet the Ceramic Coffee Mug.", "It holds 350 ml.", "Get yours for $12.99."],
-}
+    "seo_title": "Ceramic Coffee Mug | Shop Co",
+    "seo_description": "Shop the Ceramic Coffee Mug at Shop Co. It holds 350 ml.",
+    "keywords": ["ceramic coffee mug", "coffee mug", "kitchen", "mugs", "mug"],
+    "shot_list": [
+        {"description": "Hook: the product photo, slow zoom in.", "source": "product_photo",
+         "duration_s": 5},
+        {"description": "Feature: the feature card.", "source": "feature_card", "duration_s": 5},
+        {"description": "Call to action: the end card with the price.", "source": "story_frame",
+         "duration_s": 6},
+    ],
+}  # fmt: skip
 
 
 def copy_with(**changes: object) -> ProductCopy:

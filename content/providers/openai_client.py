@@ -1,0 +1,69 @@
+"""The ``openai`` client for the media backends: settings checked at start-up, errors mapped.
+
+The image and speech backends refuse to start without an endpoint and a key, naming the
+setting: unlike the text writer, whose usual targets are local servers, they would
+otherwise send every product to api.openai.com by default, or fail on the first call.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from content.providers.base import ProviderError, ProviderUnavailable
+
+BASE_URL_SETTING = "OPENAI_BASE_URL"
+API_KEY_SETTING = "OPENAI_API_KEY"
+
+
+def openai_client(
+    *,
+    backend: str,
+    base_url: str | None,
+    api_key: str | None,
+    timeout_s: float,
+    max_retries: int = 0,
+) -> Any:
+    """An ``openai.OpenAI`` client; ProviderUnavailable names each missing setting.
+
+    Settings pass `base_url` and `api_key`; empty values fall back to the environment
+    variables of the same names, as the openai client itself does.
+    """
+    base_url = (base_url or os.environ.get(BASE_URL_SETTING, "")).strip()
+    api_key = (api_key or os.environ.get(API_KEY_SETTING, "")).strip()
+    missing = [
+        name for name, value in ((BASE_URL_SETTING, base_url), (API_KEY_SETTING, api_key))
+        if not value
+    ]  # fmt: skip
+    if missing:
+        raise ProviderUnavailable(
+            f"The openai {backend} backend needs {' and '.join(missing)} set "
+            f"(for OpenAI itself {BASE_URL_SETTING}=https://api.openai.com/v1; a local "
+            "server takes any key)."
+        )
+    try:
+        import openai
+    except ImportError:
+        raise ProviderUnavailable(
+            f"The openai {backend} backend needs the Python package 'openai' "
+            "(see requirements.txt)."
+        ) from None
+    # The pipeline retries transient errors with backoff; the client should not as well.
+    return openai.OpenAI(
+        base_url=base_url, api_key=api_key, timeout=timeout_s, max_retries=max_retries
+    )
+
+
+def provider_error(error: Exception, *, model: str) -> ProviderError:
+    """A ProviderError for an ``openai.APIError``: timeouts, lost connections, 408/409/429
+    and 5xx are transient (the pipeline retries them); other statuses are not."""
+    import openai
+
+    if isinstance(error, openai.APITimeoutError | openai.APIConnectionError):
+        return ProviderError(f"{model}: {error}", transient=True)
+    if isinstance(error, openai.APIStatusError):
+        transient = error.status_code >= 500 or error.status_code in {408, 409, 429}
+        return ProviderError(
+            f"{model}: HTTP {error.status_code}: {error.message}", transient=transient
+        )
+    return ProviderError(f"{model}: {error}", transient=True)  # a response that broke off
