@@ -4,36 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('content', '0003_voice_consent'),
-        ('shop_ai', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("content", "0003_voice_consent"),
+        ("shop_ai", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='generationstage',
-            name='heartbeat_at',
+            model_name="generationstage",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='generationstage',
-            name='queued_at',
+            model_name="generationstage",
+            name="queued_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='generationstage',
-            name='resends',
+            model_name="generationstage",
+            name="resends",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='generationstage',
-            name='task_id',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="generationstage",
+            name="task_id",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
         migrations.AddIndex(
-            model_name='generationstage',
-            index=models.Index(condition=models.Q(('status__in', ['queued', 'running'])), fields=['status', 'id'], name='stage_in_flight'),
+            model_name="generationstage",
+            index=models.Index(
+                condition=models.Q(("status__in", ["queued", "running"])),
+                fields=["status", "id"],
+                name="stage_in_flight",
+            ),
         ),
     ]
