@@ -260,15 +260,6 @@ def test_layout_shows_the_real_product_on_the_generated_scene(
     assert provenance.cost.compute_seconds > 0
 
 
-def test_the_same_product_gets_the_same_banner_twice(provider, layout_input):
-    def banner() -> Image.Image:
-        return provider.render(
-            "hero_banner", layout_input, KIT, subject="kettle", seed_key="SKU-9:hero_banner"
-        ).image
-
-    assert np.array_equal(np.asarray(banner()), np.asarray(banner()))
-
-
 def test_the_marketplace_image_stays_pure_white_from_the_compose_engine(provider, layout_input):
     assert "marketplace_main" not in SCENE_LAYOUTS
     rendered = provider.render(
