@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from catalog import selectors, services
 from catalog.formats import iter_csv_export
+from catalog.formats.fields import single_line
 from catalog.models import ImportJob, ImportPolicy, Product, ProductImage, ProductVariant
 from catalog.services import record_from_product
 from shop_ai.api.views import StoreScopedViewSet
@@ -127,6 +128,9 @@ class UpsertResultSerializer(serializers.Serializer[Any]):
 
 
 class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
+    # null for an uploaded file: the column's "" is not a URI.
+    source_url = serializers.SerializerMethodField()
+
     class Meta:
         model = ImportJob
         fields = [
@@ -151,6 +155,10 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
             "seconds",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_source_url(self, job: ImportJob) -> str | None:
+        return job.source_url or None
 
 
 class ImportCreateSerializer(serializers.Serializer[Any]):
@@ -279,13 +287,15 @@ class ProductViewSet(
     def create(self, request: Request) -> Response:
         serializer = ProductInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if self.get_queryset().filter(sku=serializer.validated_data["sku"]).exists():
+        # The SKU as the import rules store it ("A  B" is "A B"), so a taken one is caught.
+        sku = single_line(serializer.validated_data["sku"])
+        if self.get_queryset().filter(sku=sku).exists():
             raise Conflict("A product with this SKU exists; PATCH it instead.", code="sku_taken")
         _, errors = services.products_upsert_json(
             store=self.store, items=[_product_item(serializer.validated_data)]
         )
         _raise_row_errors(errors)
-        product = self.get_queryset().get(sku=serializer.validated_data["sku"])
+        product = self.get_queryset().get(sku=sku)
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProductInputSerializer, responses=ProductSerializer)

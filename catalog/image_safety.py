@@ -65,16 +65,8 @@ def inspect_image(
     data: bytes, *, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES
 ) -> ImageInfo:
     """Identify and fully decode `data`; raise UnsafeImage unless it is a sound, allowed image."""
-    with _decoded_image(data, max_pixels=max_pixels, max_bytes=max_bytes) as image:
-        image_format = _canonical_format(image)
-        return ImageInfo(
-            format=image_format,
-            width=image.width,
-            height=image.height,
-            mode=image.mode,
-            sha256=sha256_hex(data),
-            mime=ALLOWED_FORMATS[image_format],
-        )
+    with _decoded_image(data, max_pixels=max_pixels, max_bytes=max_bytes) as (_image, info):
+        return info
 
 
 def make_thumbnail(
@@ -84,22 +76,54 @@ def make_thumbnail(
 
     EXIF orientation is applied, and no metadata (EXIF, GPS, ICC, text chunks) is carried over.
     """
-    with _decoded_image(data, max_pixels=max_pixels, max_bytes=max_bytes) as image:
+    return inspect_and_thumbnail(data, size=size, max_pixels=max_pixels, max_bytes=max_bytes)[1]
+
+
+def inspect_and_thumbnail(
+    data: bytes, *, size: int = 400, max_pixels: int = MAX_PIXELS, max_bytes: int = MAX_BYTES
+) -> tuple[ImageInfo, bytes]:
+    """`inspect_image` and `make_thumbnail` with one decode: what an import does per image.
+
+    Large photos are the expensive case (40 Mpx is 120 MB of RGB), so a JPEG is decoded at
+    the smallest DCT scale that still covers the thumbnail, and an image is shrunk in its
+    own mode before it is converted, so no second full-size copy is made.
+    """
+    with _decoded_image(
+        data, max_pixels=max_pixels, max_bytes=max_bytes, draft_size=(size, size)
+    ) as (image, info):
+        if image.mode not in _RESAMPLED_MODES:
+            image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+        image.thumbnail((size, size), Image.Resampling.LANCZOS)
         upright = ImageOps.exif_transpose(image)
-        has_alpha = upright.has_transparency_data
-        thumbnail = upright.convert("RGBA" if has_alpha else "RGB")
-    thumbnail.thumbnail((size, size), Image.Resampling.LANCZOS)
+    has_alpha = upright.has_transparency_data
+    thumbnail = upright.convert("RGBA" if has_alpha else "RGB")
     thumbnail.info.clear()  # metadata must not follow the pixels out
     output = io.BytesIO()
     if has_alpha:
         thumbnail.save(output, format="PNG", optimize=True)
     else:
         thumbnail.save(output, format="JPEG", quality=85, optimize=True)
-    return output.getvalue()
+    return info, output.getvalue()
+
+
+# Modes Pillow resamples with a real filter; others (palette, bilevel, CMYK, 16-bit) are
+# converted to RGB(A) first.
+_RESAMPLED_MODES = {"L", "LA", "RGB", "RGBA"}
 
 
 @contextmanager
-def _decoded_image(data: bytes, *, max_pixels: int, max_bytes: int) -> Iterator[Image.Image]:
+def _decoded_image(
+    data: bytes,
+    *,
+    max_pixels: int,
+    max_bytes: int,
+    draft_size: tuple[int, int] | None = None,
+) -> Iterator[tuple[Image.Image, ImageInfo]]:
+    """Open, check and decode `data`; yield the pixels and what the header said of them.
+
+    With `draft_size`, a JPEG may be decoded at a reduced scale (every byte is still read,
+    so a truncated file still fails); the info keeps the full size.
+    """
     if len(data) > max_bytes:
         raise UnsafeImage("too_large", f"{len(data)} bytes is over the {max_bytes}-byte cap")
     with warnings.catch_warnings():
@@ -121,14 +145,24 @@ def _decoded_image(data: bytes, *, max_pixels: int, max_bytes: int) -> Iterator[
                     "too_many_pixels",
                     f"{image.width}x{image.height} is over {max_pixels} pixels",
                 )
-            _canonical_format(image)
+            image_format = _canonical_format(image)
+            info = ImageInfo(
+                format=image_format,
+                width=image.width,
+                height=image.height,
+                mode=image.mode,
+                sha256=sha256_hex(data),
+                mime=ALLOWED_FORMATS[image_format],
+            )
+            if draft_size is not None and image_format == "JPEG":
+                image.draft("RGB", draft_size)
             try:
                 image.load()
             except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
                 raise UnsafeImage("too_many_pixels", str(error)) from error
             except (OSError, SyntaxError, ValueError, EOFError, struct.error) as error:
                 raise UnsafeImage("corrupt", f"cannot decode image: {error}") from error
-            yield image
+            yield image, info
 
 
 def _canonical_format(image: Image.Image) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import zipfile
+import zlib
 
-from catalog.image_safety import UnsafeImage, inspect_image, make_thumbnail
+from catalog.image_safety import UnsafeImage, inspect_and_thumbnail
 from catalog.models import ImageStatus, ImportJob, ProductImage
 from catalog.safe_fetch import FetchRefused, fetch_url
 from catalog.services import image_mark, pending_images
@@ -17,6 +18,10 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
 IMAGE_BATCH = 50
+# What zipfile raises for a damaged member (ValueError: a negative seek from a lying offset).
+_DAMAGED_MEMBER = (
+    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError, RuntimeError
+)  # fmt: skip
 
 
 def process_image_batch(job: ImportJob, *, after_pk: int = 0) -> int | None:
@@ -31,7 +36,7 @@ def process_image_batch(job: ImportJob, *, after_pk: int = 0) -> int | None:
 def process_image(*, image: ProductImage, job: ImportJob) -> ProductImage:
     try:
         data = _image_bytes(image, job)
-        info = inspect_image(data, max_bytes=MAX_IMAGE_BYTES)
+        info, thumbnail = inspect_and_thumbnail(data, max_bytes=MAX_IMAGE_BYTES)
     except (FetchRefused, UnsafeImage) as exc:
         return image_mark(
             image=image, status=ImageStatus.FAILED, error=f"{exc.code}: {exc.message}"
@@ -50,7 +55,7 @@ def process_image(*, image: ProductImage, job: ImportJob) -> ProductImage:
         image=image,
         status=ImageStatus.READY,
         data=data,
-        thumbnail=make_thumbnail(data),
+        thumbnail=thumbnail,
         sha256=info.sha256,
         width=info.width,
         height=info.height,
@@ -63,12 +68,20 @@ def _image_bytes(image: ProductImage, job: ImportJob) -> bytes:
         return fetch_url(image.source).body
     if not job.file:
         raise UnsafeImage("not_an_image", "The image is not a URL and the import has no ZIP.")
-    with job.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
-        try:
-            info = archive.getinfo(image.source)
-        except KeyError:
-            raise UnsafeImage("not_an_image", f"{image.source} is not in the ZIP.") from None
-        if info.file_size > MAX_IMAGE_BYTES:
-            raise UnsafeImage("too_large", f"{image.source} is larger than the image limit.")
-        with archive.open(info) as member:
-            return member.read(MAX_IMAGE_BYTES + 1)
+    try:
+        with job.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+            try:
+                info = archive.getinfo(image.source)
+            except KeyError:
+                raise UnsafeImage("not_an_image", f"{image.source} is not in the ZIP.") from None
+            if info.file_size > MAX_IMAGE_BYTES:
+                raise UnsafeImage("too_large", f"{image.source} is larger than the image limit.")
+            with archive.open(info) as member:
+                return member.read(MAX_IMAGE_BYTES + 1)
+    except UnsafeImage:
+        raise
+    # The catalog file in the same ZIP was readable, but this member may still be damaged
+    # (a broken local header, bad compressed data): that fails this image, not the batch.
+    except _DAMAGED_MEMBER as exc:
+        message = f"{image.source} cannot be read from the ZIP ({exc})."
+        raise UnsafeImage("corrupt", message) from None

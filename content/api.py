@@ -26,7 +26,7 @@ from content.models import (
     WebhookEndpoint,
 )
 from content.providers.text import product_copy as copy_schema
-from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
+from shop_ai.api.views import MAX_ID, StoreScopedGenericAPIView, StoreScopedViewSet, id_param
 from shop_ai.models import ApiKey
 
 
@@ -71,7 +71,9 @@ class GenerationJobSerializer(serializers.ModelSerializer[GenerationJob]):
 
 
 class GenerationJobCreateSerializer(serializers.Serializer[Any]):
-    products = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    products = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+    )
     kinds = serializers.ListField(
         child=serializers.ChoiceField(choices=AssetKind.choices),
         default=list(AssetKind.values),
@@ -208,7 +210,9 @@ class ReviewSerializer(serializers.Serializer[Any]):
 
 
 class BulkReviewSerializer(serializers.Serializer[Any]):
-    assets = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    assets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+    )
     decision = serializers.ChoiceField(choices=["approve", "reject"])
 
 
@@ -296,11 +300,11 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
         params = self.request.query_params
         state = params.get("state", ReviewState.APPROVED if self.action == "list" else "all")
         filters = {
-            "product_id": params.get("product"),
+            "product_id": id_param(params, "product"),
             "kind": params.get("kind"),
             "locale": params.get("locale"),
             "review_state": None if state == "all" else state,
-            "job_id": params.get("job"),
+            "job_id": id_param(params, "job"),
         }
         return assets.filter(**{k: v for k, v in filters.items() if v})
 
@@ -342,7 +346,8 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
         )
 
     @extend_schema(responses=AssetSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # One asset's versions, oldest first: a short list, answered whole rather than paged.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, pk: str) -> Response:
         versions = review.asset_versions(self.get_object())
         return Response(AssetSerializer(versions, many=True, context={"request": request}).data)
@@ -369,7 +374,7 @@ class AuditViewSet(mixins.ListModelMixin, StoreScopedViewSet[AuditEvent]):
 
     def get_queryset(self) -> Any:
         events = super().get_queryset()
-        asset = self.request.query_params.get("asset")
+        asset = id_param(self.request.query_params, "asset")
         return events.filter(asset_id=asset) if asset else events
 
     @extend_schema(parameters=[OpenApiParameter("asset", int)])

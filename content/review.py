@@ -105,12 +105,23 @@ def asset_edit_text(
     *, asset: Asset, changes: dict[str, Any], user: User | None = None, label: str = "system"
 ) -> Asset:
     """A person's edit of generated copy: a new draft version, the old one kept."""
+    # Locked, so two edits of one version cannot both become its successor.
+    asset = Asset.objects.select_for_update().get(pk=asset.pk)
     if asset.kind != AssetKind.COPY or not isinstance(asset.text, dict):
         raise DomainError("Only copy assets can be edited as text.", code="not_text")
     unknown = set(changes) - COPY_FIELDS
     if unknown or not changes:
         raise DomainError(f"Editable fields: {', '.join(sorted(COPY_FIELDS))}.",
                           code="invalid_fields", details={"unknown": sorted(unknown)})  # fmt: skip
+    if asset.next_versions.exists():
+        newest = asset_versions(asset)[-1]
+        raise DomainError(
+            f"Version {asset.version} has already been edited; edit the newest version "
+            f"(asset {newest.pk}, version {newest.version}).",
+            code="stale_version",
+            status=409,
+            details={"newest": newest.pk},
+        )
     text = {**asset.text, **changes}
     findings = _recheck(asset, text)
     digest = hashlib.sha256(f"{asset.input_hash}:edit:{asset.version + 1}".encode()).hexdigest()

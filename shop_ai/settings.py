@@ -360,6 +360,7 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "content.models.StageName",
         # Generation jobs and live rooms offer the same locales: one enum, one name.
         "LocaleEnum": "content.services.LOCALES",
+        "StoreLocaleEnum": "shop_ai.models.Locale",
     },
 }
 

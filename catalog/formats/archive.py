@@ -176,7 +176,17 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
                         "size or the size limit.",
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+    # ValueError: a central directory that lies about its offset makes zipfile seek to a
+    # negative position ("negative seek value"); OSError covers a truncated member.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        OSError,
+    ) as exc:
         raise CatalogFileError(
             "malformed", f"The ZIP entry '{info.filename[:100]}' cannot be read ({exc})."
         ) from None

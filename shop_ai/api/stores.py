@@ -11,10 +11,16 @@ from rest_framework.response import Response
 
 from shop_ai import services
 from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
-from shop_ai.models import ApiKey, Scope, Store
+from shop_ai.models import ApiKey, Locale, Scope, Store
 
 
 class StoreSerializer(serializers.ModelSerializer[Store]):
+    # A list of known locales, not free JSON: a form-encoded "null" must be a 400, not a
+    # NULL written to a NOT NULL column.
+    spoken_disclosure_locales = serializers.ListField(
+        child=serializers.ChoiceField(choices=Locale.choices), required=False, max_length=10
+    )
+
     class Meta:
         model = Store
         fields = [

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from rest_framework import generics, viewsets
+from rest_framework.exceptions import ValidationError
 
 from shop_ai.models import Store
 from shop_ai.tenancy import Tenant
@@ -42,3 +43,20 @@ class StoreScopedGenericAPIView(StoreScopedMixin, generics.GenericAPIView[ModelT
 
 class StoreScopedViewSet(StoreScopedMixin, viewsets.GenericViewSet[ModelT]):
     pass
+
+
+# The largest id PostgreSQL's bigint (and SQLite's integer) can hold.
+MAX_ID = 2**63 - 1
+
+
+def id_param(params: Any, name: str) -> int | None:
+    """The id in query parameter `name`, or None when absent; anything else is a 400.
+
+    Without this, `?product=null` reaches `.filter(product_id="null")` and a 500.
+    """
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise ValidationError({name: "Must be a whole-number id."})
+    return int(raw)

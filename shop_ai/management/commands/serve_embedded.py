@@ -11,6 +11,14 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+WORKER_ARGS = [
+    "-m", "celery", "-A", "shop_ai", "worker", "--pool=solo", "--loglevel=WARNING",
+    "--hostname=embedded@%h",
+    # Beat inside the one worker: it runs the reconciler that sends lost generation work
+    # again (CELERY_BEAT_SCHEDULE). Fine for a single worker only.
+    "--beat",
+]  # fmt: skip
+
 
 class Command(BaseCommand):
     help = "Run the web server and, in the embedded mode, a Celery worker on the folder broker."
@@ -23,22 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         worker = None
         if not no_worker:
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "shop_ai",
-                    "worker",
-                    "--pool=solo",
-                    "--loglevel=WARNING",
-                    "--hostname=embedded@%h",
-                    # Beat inside the one worker: the reconciler that sends lost generation
-                    # work again (CELERY_BEAT_SCHEDULE). Fine for a single worker only.
-                    "--beat",
-                ]
-            )
+            worker = subprocess.Popen([sys.executable, *WORKER_ARGS])  # noqa: S603 - fixed args
         base = f"http://{host}:{port}"
         self.stdout.write(
             f"Shop AI ({settings.RUN_MODE} mode)\n"
