@@ -9,6 +9,7 @@ providers chosen in settings and returns drafts for the service to save.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -16,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -27,6 +28,9 @@ from content.providers.base import Provenance, ProviderError, ProviderUnavailabl
 from content.providers.text.plan import discount_percent, format_money
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
 from shop_ai.models import Store
+
+if TYPE_CHECKING:
+    from content.providers.text import TextWriter
 
 AI_LABELS = {"en": "AI-generated", "zh-CN": "AI生成"}
 IMAGE_LAYOUTS = ("marketplace_main", "hero_banner", "feature_card", "story_frame")
@@ -253,11 +257,25 @@ def _money(amount: Decimal | None, currency: str) -> str | None:
 # --- stages: each calls the providers and describes its outputs ---------------------------
 
 
-def _run_copy(ctx: StageContext) -> list[AssetDraft]:
-    from content.providers.text import CopyRequest, writer_for
+@functools.lru_cache(maxsize=8)
+def _cached_writer(name: str, config_json: str) -> TextWriter:
+    from content.providers.text import writer_for
 
+    return writer_for(name, **json.loads(config_json))
+
+
+def text_writer() -> TextWriter:
+    """The configured writer, built once per process and configuration: an OpenAI client
+    costs ~100 ms to build, and the local model's loader is not cheap either."""
     name = settings.SHOP_AI_TEXT_PROVIDER
-    writer = writer_for(name, **settings.SHOP_AI_TEXT_OPTIONS.get(name, {}))
+    config = settings.SHOP_AI_TEXT_OPTIONS.get(name, {})
+    return _cached_writer(name, json.dumps(config, sort_keys=True, default=str))
+
+
+def _run_copy(ctx: StageContext) -> list[AssetDraft]:
+    from content.providers.text import CopyRequest
+
+    writer = text_writer()
     result = writer.write(
         CopyRequest(
             facts=ctx.facts,

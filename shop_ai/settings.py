@@ -193,6 +193,13 @@ CELERY_BEAT_SCHEDULE = {
         # Runs missed while no worker was up are dropped, not all run at once on restart.
         "options": {"expires": SHOP_AI_RECONCILE_EVERY_S},
     },
+    # Webhook retries ride on countdown messages; this sweep resends any a broker restart
+    # lost (a delivery is claimed by a conditional UPDATE, so a resend never posts twice).
+    "webhooks-retry-due": {
+        "task": "content.webhooks_retry_due",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # The reconciler has a queue of its own, so it never waits behind a backlog of stages;
@@ -202,7 +209,10 @@ CELERY_TASK_QUEUES = (
     Queue("celery", routing_key="celery"),
     Queue("maintenance", routing_key="maintenance"),
 )
-CELERY_TASK_ROUTES = {"content.reconcile_stuck_jobs": {"queue": "maintenance"}}
+CELERY_TASK_ROUTES = {
+    "content.reconcile_stuck_jobs": {"queue": "maintenance"},
+    "content.webhooks_retry_due": {"queue": "maintenance"},
+}
 
 # --- Generation reliability (content.services: stage_run, stages_reconcile) ----------------
 # A running stage stamps a heartbeat this often; one silent for LOST_AFTER lost its worker.

@@ -28,6 +28,7 @@ from content.models import (
 )
 from content.review import record_generated
 from content.tasks import webhooks_retry_due
+from shop_ai.celery import app as celery_app
 from shop_ai.errors import DomainError
 from tests.conftest import Actor
 from tests.factories import make_product
@@ -581,3 +582,11 @@ def test_another_stores_webhook_is_not_found(
     assert receiver.received == []
     endpoint.refresh_from_db()
     assert endpoint.is_active
+
+
+def test_beat_sweeps_due_deliveries_every_minute_on_the_maintenance_queue():
+    entry = celery_app.conf.beat_schedule["webhooks-retry-due"]
+
+    assert entry["task"] == webhooks_retry_due.name
+    assert entry["schedule"] == 60.0
+    assert celery_app.conf.task_routes[webhooks_retry_due.name] == {"queue": "maintenance"}
