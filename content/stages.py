@@ -415,19 +415,46 @@ def _check_voice(ctx: StageContext, voice: str) -> None:
         raise ProviderUnavailable(f"No speech provider can speak the custom voice {voice!r} yet.")
 
 
+def video_images(
+    shots: Sequence[Mapping[str, Any]], photo: bytes | None, composed: Mapping[str, bytes]
+) -> tuple[list[bytes], list[float]]:
+    """The pictures the video walks through, with how long each stays: the shot list's.
+
+    A shot's source is the product photo or a composed image; a source that is missing
+    falls back to the photo, then the marketplace image. Neighbouring shots of the same
+    picture merge into one longer stay. Without a shot list (copy from before schema 2)
+    the video shows the photo, or the marketplace image, throughout.
+    """
+    fallback = photo or composed.get("marketplace_main")
+    images: list[bytes] = []
+    weights: list[float] = []
+    for shot in shots:
+        source = shot.get("source", "")
+        picture = photo if source == "product_photo" else composed.get(source)
+        picture = picture or fallback
+        seconds = float(shot.get("duration_s") or 0)
+        if picture is None or seconds <= 0:
+            continue
+        if images and images[-1] is picture:
+            weights[-1] += seconds
+        else:
+            images.append(picture)
+            weights.append(seconds)
+    if not images and fallback is not None:
+        return [fallback], [1.0]
+    return images, weights
+
+
 def _run_video(ctx: StageContext) -> list[AssetDraft]:
     from content.labels import aigc_json, aigc_metadata
     from content.providers.video import VideoSpec, compose_product_video
 
     composed = {a.variant: a.data for a in ctx.upstream.get("image", []) if a.data}
-    # The raw studio photo cuts out cleanly; the marketplace image is the fallback.
-    images = (
-        [ctx.photo] if ctx.photo else [composed[k] for k in ("marketplace_main",) if k in composed]
-    )
+    copy = _copy_of(ctx)
+    images, weights = video_images(copy.get("shot_list") or [], ctx.photo, composed)
     voices = ctx.upstream.get("voice", [])
     if not images or not voices or not voices[0].data:
         raise ProviderError("The video needs the product's images and voice first.")
-    copy = _copy_of(ctx)
     width, height = (int(n) for n in settings.SHOP_AI_VIDEO_SIZE.split("x"))
     facts = ctx.facts
     aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:video:{ctx.locale}")
@@ -435,6 +462,7 @@ def _run_video(ctx: StageContext) -> list[AssetDraft]:
     script = [str(line) for line in copy.get("video_script", [])]
     spec = VideoSpec(
         product_images=images,
+        image_weights=weights,
         sentences=[(s["text"], s["start"], s["end"]) for s in voices[0].metadata["sentences"]],
         voice_wav=voices[0].data,
         title=facts.title,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from content.layouts.canvas import (
     contact_shadow,
@@ -118,14 +118,33 @@ def _bottom_shade(size: tuple[int, int], strength: int = 170) -> Image.Image:
     return column.resize(size, Image.Resampling.BILINEAR)
 
 
+# Images whose shape is within this ratio of the frame's are cropped to fill it.
+_CROP_TOLERANCE = 1.2
+
+
+def fill_frame(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """`image` filling `size`: cropped when the shapes are close, else whole over a blur."""
+    ratio = (image.width / image.height) / (size[0] / size[1])
+    if 1 / _CROP_TOLERANCE <= ratio <= _CROP_TOLERANCE:
+        return ImageOps.fit(image, size, Image.Resampling.LANCZOS)
+    # The blur is drawn small and scaled up: the same look for a fraction of the work.
+    small = ImageOps.fit(image, (size[0] // 8, size[1] // 8), Image.Resampling.BILINEAR)
+    fill = small.filter(ImageFilter.GaussianBlur(6)).resize(size, Image.Resampling.BILINEAR)
+    fill = Image.blend(fill, Image.new("RGB", size, (0, 0, 0)), 0.35)
+    whole = ImageOps.contain(image, (size[0] * 94 // 100, size[1] * 94 // 100))
+    fill.paste(whole, ((size[0] - whole.width) // 2, (size[1] - whole.height) * 2 // 5))
+    return fill
+
+
 def build_background(product: Image.Image, spec: VideoSpec, *, index: int) -> Background:
     width, height = round(spec.width * MAX_ZOOM), round(spec.height * MAX_ZOOM)
     # Alternate the zoom direction so consecutive images move differently.
     zoom_in = index % 2 == 0
     if not _is_cut_out(product):
         # A lifestyle photo keeps its own scene: full-bleed, with a shade at the bottom so
-        # captions and cards stay legible.
-        layer = ImageOps.fit(product.convert("RGB"), (width, height), Image.Resampling.LANCZOS)
+        # captions and cards stay legible. One of another shape (a 16:9 banner, a square
+        # card) is shown whole over a blurred fill of itself rather than cropped.
+        layer = fill_frame(product.convert("RGB"), (width, height))
         layer.paste((0, 0, 0), (0, 0, width, height), _bottom_shade((width, height)))
         # Photos drift towards one side as they zoom; cut-outs stay centred so a
         # crossfade between two products reads as one product changing.

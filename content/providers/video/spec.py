@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ class VideoSpec:
 
     product_images: Sequence[bytes]
     sentences: Sequence[Sentence] = ()
+    # How long each image stays, relative to the others (a shot list's durations); empty
+    # shares the video equally.
+    image_weights: Sequence[float] = ()
     voice_wav: bytes | None = None
     duration_s: float = 15.0
     title: str = ""
@@ -63,6 +67,10 @@ class VideoSpec:
         if not images or not all(images):
             raise ValueError("at least one product image is required, and none may be empty")
         object.__setattr__(self, "product_images", images)
+        weights = tuple(float(w) for w in self.image_weights)
+        if weights and (len(weights) != len(images) or not all(w > 0 for w in weights)):
+            raise ValueError("image_weights needs one positive weight per product image")
+        object.__setattr__(self, "image_weights", weights)
         sentences = tuple(
             (str(text), float(start), float(end)) for text, start, end in self.sentences
         )
@@ -177,12 +185,12 @@ def plan_timeline(voice_s: float | None, spec: VideoSpec) -> Timeline:
         card_start = min(voice_s, card_start)
     card_start = max(0.0, card_start)
     opening_end = min(spec.opening_label_s, duration)
-    count = len(spec.product_images)
-    # Images share the whole video; the last one keeps zooming behind the end card.
-    step = duration / count
+    weights = spec.image_weights or (1.0,) * len(spec.product_images)
+    # Images share the whole video by weight; the last one keeps zooming behind the end card.
+    bounds = [duration * sum(weights[:i]) / sum(weights) for i in range(len(weights) + 1)]
     spans = tuple(
-        (max(0.0, i * step - CROSSFADE_S / 2), min(duration, (i + 1) * step + CROSSFADE_S / 2))
-        for i in range(count)
+        (max(0.0, start - CROSSFADE_S / 2), min(duration, end + CROSSFADE_S / 2))
+        for start, end in itertools.pairwise(bounds)
     )
     return Timeline(
         duration_s=duration,

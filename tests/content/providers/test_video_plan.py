@@ -19,6 +19,7 @@ from content.providers.video.audio import (
     ducking_gain,
     read_wav,
 )
+from content.providers.video.frames import fill_frame
 
 
 def photo_bytes(colour: tuple[int, int, int] = (200, 40, 48)) -> bytes:
@@ -69,9 +70,35 @@ def test_images_share_the_video_and_overlap_for_crossfades() -> None:
     assert all(ends[i] > starts[i + 1] for i in range(2))
 
 
+def test_image_weights_time_each_image_like_its_shot() -> None:
+    spec = spec_for(duration_s=20.0, product_images=[b"a", b"b"], image_weights=[3.0, 1.0])
+
+    (first_start, first_end), (second_start, second_end) = plan_timeline(None, spec).image_spans
+
+    # Three quarters, then one quarter, overlapping by the crossfade around the cut at 15 s.
+    assert (first_start, second_end) == (0.0, pytest.approx(20.0))
+    assert (first_end + second_start) / 2 == pytest.approx(15.0)
+
+
+def test_a_banner_is_shown_whole_over_a_blur_and_a_portrait_photo_fills_the_frame() -> None:
+    banner = Image.new("RGB", (1600, 900), (20, 90, 200))
+    ImageDraw.Draw(banner).rectangle((0, 0, 80, 900), fill=(250, 250, 250))  # its left edge
+    portrait = Image.new("RGB", (900, 1600), (20, 90, 200))
+
+    shown = np.asarray(fill_frame(banner, (180, 320)))
+    filled = np.asarray(fill_frame(portrait, (180, 320)))
+
+    # Contained at 94% of the width: the banner's white left edge sits a few px in.
+    assert (shown[160, 6:12] > 200).all(), "the banner's left edge is not cropped away"
+    assert (shown[160, :4] < 150).all(), "the margin beside it is the dimmed blur"
+    assert (filled == (20, 90, 200)).all(), "a near-frame shape is cropped to fill, no blur"
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
+        ({"image_weights": [1.0, 2.0]}, "one positive weight per product image"),
+        ({"image_weights": [0.0]}, "one positive weight per product image"),
         ({"product_images": []}, "product image"),
         ({"size": (721, 1280)}, "even"),
         ({"primary_color": "blue"}, "hex colour"),
