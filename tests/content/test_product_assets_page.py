@@ -3,6 +3,8 @@ description: search listing, keywords, the voice script and the video's shot lis
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,7 +17,7 @@ from tests.factories import make_product
 pytestmark = pytest.mark.django_db
 
 
-def _copy_asset(actor: Actor) -> Asset:
+def _copy_asset(actor: Actor) -> tuple[Asset, dict[str, Any]]:
     product = make_product(actor.store, "MUG-1", photo=False)
     copy = (
         TemplateWriter()
@@ -24,10 +26,12 @@ def _copy_asset(actor: Actor) -> Asset:
         )
         .copy
     )
-    return Asset.objects.create(
+    text = copy.to_dict()
+    asset = Asset.objects.create(
         store=actor.store, product=product, kind="copy", locale="en", provider="template",
-        input_hash="1" * 64, product_content_hash=product.content_hash, text=copy.to_dict(),
+        input_hash="1" * 64, product_content_hash=product.content_hash, text=text,
     )  # fmt: skip
+    return asset, text
 
 
 def _page(actor: Actor, product_pk: int) -> tuple[int, str]:
@@ -38,8 +42,7 @@ def _page(actor: Actor, product_pk: int) -> tuple[int, str]:
 
 
 def test_the_page_shows_every_part_of_the_copy_pack(alice: Actor):
-    asset = _copy_asset(alice)
-    text = asset.text
+    asset, text = _copy_asset(alice)
 
     status, page = _page(alice, asset.product_id)
 
@@ -58,9 +61,9 @@ def test_the_page_shows_every_part_of_the_copy_pack(alice: Actor):
 
 
 def test_another_stores_product_page_is_not_found(alice: Actor, bob: Actor):
-    asset = _copy_asset(alice)
+    asset, text = _copy_asset(alice)
 
     status, page = _page(bob, asset.product_id)
 
     assert status == 404
-    assert asset.text["headline"] not in page
+    assert text["headline"] not in page
