@@ -10,6 +10,10 @@ lost, stuck stages, duplicate or missing assets, dead-lettered stages, time.
 
     .venv/bin/python bench/bench_faults.py [--products 20] [--kills 10] [--jobs 1]
 
+With `--kills 0 --no-doomed` it is the plain load run of issue #4: 20 products through
+two worker processes, no error, and the peak RSS of each worker (its process with its
+pool child, sampled every 0.2 s) against the 2.5 GB target.
+
 Needs PostgreSQL (DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432/) and
 Redis (REDIS_URL, default redis://127.0.0.1:6379/0); it creates and drops a database of
 its own.
@@ -24,6 +28,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -143,12 +148,15 @@ def _run(args: argparse.Namespace, scratch: Path, database: str, redis_url: str)
             for doomed in [doomed]
             if doomed is not None
         ]
+        sampler = RssSampler(cluster)
+        sampler.start()
         killed = harness.kill_workers_mid_stage(
             cluster, app, job_ids=job_ids, kills=args.kills, gap_s=args.gap_s,
             deadline=deadline, rng=random.Random(11),
         )  # fmt: skip
         harness.wait_until_finished(job_ids + doomed_ids, deadline=deadline)
         wall = time.monotonic() - started
+        sampler.stop()
         result = harness.outcome(job_ids)
         doomed_result = harness.outcome(doomed_ids) if doomed_ids else None
     finally:
@@ -171,7 +179,39 @@ def _run(args: argparse.Namespace, scratch: Path, database: str, redis_url: str)
             "stuck": doomed_result["stuck"],
         },
         "wall_s": round(wall, 1),
+        "peak_rss_mb_per_worker": sampler.peaks_mb(),
+        "rss_target_mb": 2500,
     }
+
+
+class RssSampler(threading.Thread):
+    """The highest RSS each worker reached: its main process plus its pool children."""
+
+    def __init__(self, cluster: object) -> None:
+        super().__init__(daemon=True)
+        self.cluster = cluster
+        self.peaks: dict[str, int] = {}
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        while not self._done.wait(0.2):
+            for hostname, popen in list(self.cluster.workers.items()):  # type: ignore[attr-defined]
+                try:
+                    root = psutil.Process(popen.pid)
+                    tree = [root, *root.children(recursive=True)]
+                    rss = sum(process.memory_info().rss for process in tree)
+                except psutil.Error:
+                    continue  # killed or exiting between two samples
+                self.peaks[hostname] = max(self.peaks.get(hostname, 0), rss)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def peaks_mb(self) -> dict[str, float]:
+        return {name: round(rss / 2**20, 1) for name, rss in sorted(self.peaks.items())}
 
 
 if __name__ == "__main__":
