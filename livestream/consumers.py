@@ -38,6 +38,8 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_TOO_SLOW = 4408
+# "Service restart": the feed lost messages (Redis restarted); reconnect for a fresh hello.
+CLOSE_RESYNC = 1012
 # Feed messages waiting for a slow connection; about 20 s of a busy room.
 OUTBOX_SIZE = 128
 
@@ -119,13 +121,25 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
         await fanout.join(self.room.pk, self, self.channel_layer)
         await self._tell_runner({"type": "viewer.join", "channel": self.channel_name})
 
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when the consumer dies without `disconnect` (the channel layer lost Redis
+            # under it): the feed must not keep feeding a dead socket.
+            self._leave_feed()
+
     async def disconnect(self, code: int) -> None:
         if self.room is None:
             return
-        fanout.leave(self.room.pk, self)
+        self._leave_feed()
+        await self._tell_runner({"type": "viewer.leave", "channel": self.channel_name})
+
+    def _leave_feed(self) -> None:
+        if self.room is not None:
+            fanout.leave(self.room.pk, self)
         if self.writer is not None:
             self.writer.cancel()
-        await self._tell_runner({"type": "viewer.leave", "channel": self.channel_name})
 
     def deliver(self, text: str) -> None:
         """Queue a feed message; a viewer too slow to keep up is dropped and reconnects."""
@@ -134,6 +148,10 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
         except asyncio.QueueFull:
             self.outbox = asyncio.Queue(maxsize=OUTBOX_SIZE)
             self._in_background(self.close(code=CLOSE_TOO_SLOW))
+
+    def resync(self) -> None:
+        """The feed had a gap: reconnecting gets a `hello` with the room as it is now."""
+        self._in_background(self.close(code=CLOSE_RESYNC))
 
     def roll_call(self) -> None:
         self._in_background(

@@ -5,6 +5,8 @@ per broadcast, and that caps one process at a few hundred viewers. Instead each 
 subscribes once per room and hands the message, serialized once, to its local viewers.
 Each viewer has a bounded outbox drained by its own writer, so one slow connection never
 holds up the rest: when its outbox overflows it is closed and reconnects to a fresh `hello`.
+When the subscription breaks (Redis restarted or unreachable), it is made again as soon as
+Redis answers and every local viewer is resynced the same way, since messages were lost.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ logger = logging.getLogger(__name__)
 # Re-join the group this often: channel-layer group membership expires (a day by default in
 # channels_redis) and is lost if Redis restarts, while a 24/7 room's subscription must not.
 REJOIN_S = 30.0
+# While Redis is away, try to subscribe again this often.
+RETRY_S = 0.5
 
 
 class FeedMember(Protocol):
     def deliver(self, text: str) -> None: ...
 
     def roll_call(self) -> None: ...
+
+    def resync(self) -> None: ...
 
 
 class RoomFeed:
@@ -50,17 +56,39 @@ class RoomFeed:
         # shares one Redis list, read by one loop, instead of competing for the receive lock.
         channel = await self.layer.new_channel()
         group = feed_group(self.room_id)
-        await self.layer.group_add(group, channel)
+        await self._subscribe(group, channel, broken=False)
         self.ready.set()
         rejoin = asyncio.create_task(self._rejoin(group, channel))
         try:
             while True:
-                message = await self.layer.receive(channel)
+                try:
+                    message = await self.layer.receive(channel)
+                except Exception:
+                    # The layer lost Redis. A restarted Redis forgot the group's members and
+                    # what was sent meanwhile is gone.
+                    logger.warning("room %s: feed subscription broken; renewing", self.room_id)
+                    await asyncio.sleep(RETRY_S)
+                    await self._subscribe(group, channel, broken=True)
+                    continue
                 self._fan_out(message)
         finally:
             rejoin.cancel()
             with contextlib.suppress(Exception):
                 await self.layer.group_discard(group, channel)
+
+    async def _subscribe(self, group: str, channel: str, *, broken: bool) -> None:
+        """Join the feed's group, retrying while Redis is away. Viewers who were here before
+        a break, or joined while this waited, may have missed messages: they resync."""
+        while True:
+            try:
+                await self.layer.group_add(group, channel)
+                break
+            except Exception:
+                broken = True
+                await asyncio.sleep(RETRY_S)
+        if broken:
+            for member in list(self.members):
+                member.resync()
 
     async def _rejoin(self, group: str, channel: str) -> None:
         while True:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -61,6 +62,7 @@ IDLE_POLL_S = 1.0
 STATS_INTERVAL_S = 0.25
 FACTS_REFRESH_S = 10.0
 MAX_EVENTS_PER_STEP = 20
+LAYER_RETRY_S = 0.5  # while Redis is away, try again this often
 AUDIO_PRUNE_EVERY_S = 600.0
 AUDIO_KEEP = timedelta(hours=1)
 SPOKEN_KINDS = ("say", "answer", "thank", "ack_purchase", "announce_deal")
@@ -129,6 +131,7 @@ class HostRunner:
         # Audio of utterances numbered below this is cut (a question interrupted them).
         self._cut_below = 0
         self._stopping = False
+        self._sends_failing = False
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -152,8 +155,8 @@ class HostRunner:
     async def run_session(self, session: LiveSession, stop: asyncio.Event) -> None:
         channel = await self.layer.new_channel()
         group = runner_group(self.room_id)
-        await self.layer.group_add(group, channel)
-        reader = asyncio.create_task(self._read(channel))
+        await self._join(group, channel)
+        reader = asyncio.create_task(self._read(group, channel))
         speaker = asyncio.create_task(self._speak_audio())
         try:
             self._session = session
@@ -170,13 +173,33 @@ class HostRunner:
             # Awaited, so a receive cut short releases the channel layer's locks now, not
             # whenever the loop gets round to it (channels_redis holds one while receiving).
             await asyncio.gather(reader, speaker, return_exceptions=True)
-            await self.layer.group_discard(group, channel)
+            with contextlib.suppress(Exception):  # Redis may be away; the group expires
+                await self.layer.group_discard(group, channel)
 
-    async def _read(self, channel: str) -> None:
+    async def _join(self, group: str, channel: str) -> None:
+        """Join the room's runner group, waiting for Redis while it is away."""
+        for attempt in itertools.count():
+            try:
+                await self.layer.group_add(group, channel)
+                return
+            except Exception as error:
+                if attempt == 0:
+                    logger.warning("room %s: channel layer unreachable: %r", self.room_id, error)
+                await asyncio.sleep(LAYER_RETRY_S)
+
+    async def _read(self, group: str, channel: str) -> None:
         # Receiving in its own task keeps the main loop free to time out without cancelling
         # a channel-layer receive half-way, which could drop a message.
         while True:
-            self._inbox.put_nowait(await self.layer.receive(channel))
+            try:
+                message = await self.layer.receive(channel)
+            except Exception:
+                # The layer lost Redis; a restarted one forgot this runner's membership.
+                logger.warning("room %s: runner subscription broken; renewing", self.room_id)
+                await asyncio.sleep(LAYER_RETRY_S)
+                await self._join(group, channel)
+                message = {"type": "runner.rejoined"}
+            self._inbox.put_nowait(message)
 
     @database_sync_to_async
     def _load(self, session: LiveSession) -> None:
@@ -269,6 +292,11 @@ class HostRunner:
             self._on_air = False
         elif kind == "room.reload":
             await self._reload_status()
+        elif kind == "runner.rejoined":
+            # Joins and leaves sent while Redis was away are lost: count viewers afresh.
+            self.viewers.clear()
+            self._stats_dirty = True
+            await self._to_feed({"type": "live.roll_call"})
 
     async def _comment(self, message: dict[str, Any], now: float) -> None:
         viewer_id = str(message.get("viewer_id", ""))
@@ -276,14 +304,15 @@ class HostRunner:
         verdict = moderate(
             text, locale=self.room.locale, viewer_id=viewer_id, now=now, state=self.moderation
         )
+        self._stats_dirty = True  # questions, comments or refusals: the studio's counters move
         if not verdict.allowed:
             self.stats["refused"] += 1
             self._record(EventKind.REFUSED, viewer_id=viewer_id, text=text, reason=verdict.reason)
             reply_channel = message.get("reply_channel")
             if reply_channel:
-                await self.layer.send(
-                    reply_channel,
-                    {"type": "live.message", "message": _refusal(verdict.reason, self.room.locale)},
+                refusal = _refusal(verdict.reason, self.room.locale)
+                await self._publish(
+                    self.layer.send(reply_channel, {"type": "live.message", "message": refusal})
                 )
             return
         cleaned = verdict.cleaned_text
@@ -562,12 +591,26 @@ class HostRunner:
         return numbers_in(text) <= allowed
 
     async def _to_feed(self, message: dict[str, Any]) -> None:
-        await self.layer.group_send(feed_group(self.room_id), message)
+        await self._publish(self.layer.group_send(feed_group(self.room_id), message))
 
     async def _to_studio(self, message: dict[str, Any]) -> None:
-        await self.layer.group_send(
-            studio_group(self.room_id), {"type": "live.message", "message": message}
+        await self._publish(
+            self.layer.group_send(
+                studio_group(self.room_id), {"type": "live.message", "message": message}
+            )
         )
+
+    async def _publish(self, sending: Awaitable[None]) -> None:
+        """Send, but never stop the show for a lost message: while Redis is away the host goes
+        on (the transcript is in the database) and viewers resync from a `hello` after."""
+        try:
+            await sending
+        except Exception as error:
+            if not self._sends_failing:  # once per outage, not once per message
+                logger.warning("room %s: live messages are not sent: %r", self.room_id, error)
+            self._sends_failing = True
+        else:
+            self._sends_failing = False
 
 
 def _refusal(reason: str, locale: str) -> dict[str, Any]:

@@ -302,14 +302,15 @@ class PrivateRedis:
     port: int = field(default_factory=free_port)
     binary: str = "/usr/bin/redis-server"
     process: subprocess.Popen[bytes] | None = None
-    restarts: int = 0
+    starts: int = 0
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        log = self.log_dir / f"redis-{self.port}-{self.restarts}.log"
+        self.starts += 1
+        log = self.log_dir / f"redis-{self.port}-{self.starts}.log"
         self.process = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(self.log_dir), "--logfile", str(log)],
@@ -339,7 +340,6 @@ class PrivateRedis:
     def restart(self, *, down_s: float = 1.0) -> None:
         self.kill()
         time.sleep(down_s)
-        self.restarts += 1
         self.start()
 
 

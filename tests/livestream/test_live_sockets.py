@@ -118,7 +118,7 @@ async def test_a_viewer_gets_the_room_state_and_the_ai_notice_on_joining():
     alice = await sync_to_async(make_actor)()
     room = await sync_to_async(_make_room)(alice)
     socket = await _viewer(room.slug)
-    hello = await socket.receive_json_from()
+    hello = await socket.receive_json_from(timeout=10)
     assert hello["type"] == "hello"
     assert hello["room"]["status"] == "live"
     assert "AI" in hello["disclosure"]["banner"]
@@ -143,7 +143,7 @@ async def test_the_host_speaks_text_first_then_labelled_audio_and_answers_from_f
     room = await sync_to_async(_make_room)(alice)
     async with _running(_runner(room)):
         socket = await _viewer(room.slug)
-        await socket.receive_json_from()
+        await socket.receive_json_from(timeout=10)
         first = await _until(socket, lambda m: m["type"] == "utterance")
         assert first["seq"] == 1
         assert first["reason"] == "disclosure"
@@ -175,8 +175,8 @@ async def test_abuse_is_refused_politely_to_its_author_only():
     async with _running(_runner(room)):
         author = await _viewer(room.slug)
         other = await _viewer(room.slug)
-        await author.receive_json_from()
-        await other.receive_json_from()
+        await author.receive_json_from(timeout=10)
+        await other.receive_json_from(timeout=10)
         await _on_air(author)
         await author.send_json_to({"type": "comment", "text": "you idiot host"})
         notice = await _until(author, lambda m: m["type"] == "notice")
@@ -190,11 +190,11 @@ async def test_viewer_input_is_capped_before_it_reaches_the_runner():
     alice = await sync_to_async(make_actor)()
     room = await sync_to_async(_make_room)(alice)
     socket = await _viewer(room.slug)
-    await socket.receive_json_from()
+    await socket.receive_json_from(timeout=10)
     await socket.send_json_to({"type": "comment", "text": "x" * 201})
-    assert (await socket.receive_json_from())["code"] == "comment_too_long"
+    assert (await socket.receive_json_from(timeout=10))["code"] == "comment_too_long"
     await socket.send_json_to({"type": "shout", "text": "hi"})
-    assert (await socket.receive_json_from())["code"] == "invalid_message"
+    assert (await socket.receive_json_from(timeout=10))["code"] == "invalid_message"
     for _ in range(10):
         await socket.send_json_to({"type": "like"})
     assert (await socket.receive_json_from(timeout=2))["code"] == "comment_rate_limited"
@@ -207,7 +207,7 @@ async def test_a_replacement_runner_resumes_the_room_and_continues_the_sequence(
     first = _runner(room)
     async with _running(first):
         socket = await _viewer(room.slug)
-        await socket.receive_json_from()
+        await socket.receive_json_from(timeout=10)
         await _until(socket, lambda m: m["type"] == "utterance" and m["seq"] >= 2)
     # The first runner is gone (its lease released on the way out, as after a clean stop).
     last_seq = await sync_to_async(lambda: LiveSession.objects.get(room=room).last_seq)()
@@ -230,7 +230,7 @@ async def test_a_second_runner_waits_while_the_first_holds_the_room():
     waiter = _runner(room, runner_id="waiter")
     async with _running(holder), _running(waiter):
         socket = await _viewer(room.slug)
-        await socket.receive_json_from()
+        await socket.receive_json_from(timeout=10)
         for _ in range(3):
             await _until(socket, lambda m: m["type"] == "utterance")
         await socket.disconnect()
@@ -264,14 +264,14 @@ async def test_a_read_key_watches_the_studio_but_cannot_command():
     room = await sync_to_async(_make_room)(alice)
     socket = await _studio(alice, room, alice.read_key)
     assert (await socket.connect())[0]
-    snapshot = await socket.receive_json_from()
+    snapshot = await socket.receive_json_from(timeout=10)
     assert snapshot["type"] == "studio"
     assert [r["title"] for r in snapshot["rundown"]] == [
         "Stoneware coffee mug",
         "Glazed ramen bowl",
     ]
     await socket.send_json_to({"type": "pause"})
-    assert (await socket.receive_json_from())["code"] == "permission_denied"
+    assert (await socket.receive_json_from(timeout=10))["code"] == "permission_denied"
     await socket.disconnect()
 
 
@@ -282,7 +282,7 @@ async def test_the_seller_pauses_switches_and_speaks_but_not_unfounded_numbers()
     async with _running(_runner(room)):
         studio = await _studio(alice, room, alice.write_key)
         await studio.connect()
-        await studio.receive_json_from()
+        await studio.receive_json_from(timeout=10)
         await _on_air(studio)
         await studio.send_json_to({"type": "switch_product", "product_id": bowl.pk})
         await _until(studio, lambda m: m["type"] == "product" and m["product"]["id"] == bowl.pk)
@@ -305,9 +305,9 @@ async def test_answers_wait_for_the_seller_when_the_room_says_so():
     async with _running(_runner(room)):
         studio = await _studio(alice, room, alice.write_key)
         await studio.connect()
-        await studio.receive_json_from()
+        await studio.receive_json_from(timeout=10)
         viewer = await _viewer(room.slug)
-        await viewer.receive_json_from()
+        await viewer.receive_json_from(timeout=10)
         await _on_air(viewer)
         await viewer.send_json_to({"type": "comment", "text": "What is the mug made of?"})
         question = await _until(studio, lambda m: m["type"] == "question")
@@ -332,7 +332,7 @@ async def test_outside_its_schedule_the_host_stays_quiet():
     )
     async with _running(_runner(room)):
         socket = await _viewer(room.slug)
-        await socket.receive_json_from()
+        await socket.receive_json_from(timeout=10)
         assert not await _seen(socket, lambda m: m["type"] == "utterance", seconds=3)
     said = await sync_to_async(HostUtterance.objects.filter(session__room=room).count)()
     assert said == 0

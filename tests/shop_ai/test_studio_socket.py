@@ -25,9 +25,9 @@ async def test_an_api_key_joins_its_store_and_gets_its_events_only():
     bob_socket = _socket((b"authorization", f"Bearer {bob.read_key}".encode()))
     assert (await alice_socket.connect())[0]
     assert (await bob_socket.connect())[0]
-    hello = await alice_socket.receive_json_from()
+    hello = await alice_socket.receive_json_from(timeout=10)
     assert hello == {"type": "hello", "store": {"id": alice.store.pk, "slug": alice.store.slug}}
-    await bob_socket.receive_json_from()
+    await bob_socket.receive_json_from(timeout=10)
 
     def announce() -> None:
         with transaction.atomic():
@@ -46,7 +46,7 @@ async def test_a_rolled_back_change_is_never_announced():
     alice = await sync_to_async(make_actor)()
     socket = _socket((b"authorization", f"Bearer {alice.read_key}".encode()))
     await socket.connect()
-    await socket.receive_json_from()
+    await socket.receive_json_from(timeout=10)
 
     def announce_then_fail() -> None:
         try:
@@ -90,5 +90,5 @@ async def test_a_signed_in_member_connects_with_the_session_cookie():
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
     socket = _socket((b"cookie", cookie), (b"origin", b"http://localhost"))
     assert (await socket.connect())[0]
-    assert (await socket.receive_json_from())["store"]["id"] == alice.store.pk
+    assert (await socket.receive_json_from(timeout=10))["store"]["id"] == alice.store.pk
     await socket.disconnect()
