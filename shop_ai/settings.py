@@ -107,7 +107,25 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
-if DATABASE_URL:
+# Under ASGI every request runs its sync part in a fresh thread, so per-thread persistent
+# connections (CONN_MAX_AGE) were opened once per request and left for the garbage
+# collector: one PostgreSQL session per request, and "too many clients" under load
+# (bench/bench_rest_load.py). A psycopg pool per process shares a few connections instead.
+# SHOP_AI_DB_POOL_MAX=0 turns it off (e.g. behind PgBouncer in transaction mode).
+DB_POOL_MAX = int(os.environ.get("SHOP_AI_DB_POOL_MAX", "20"))
+if DATABASE_URL and DB_POOL_MAX > 0:
+    # With a pool, CONN_HEALTH_CHECKS makes Django check each connection on checkout: a
+    # restarted server costs no 500.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    }
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX,
+        # A request that cannot get a connection in this long fails instead of hanging.
+        "timeout": float(os.environ.get("SHOP_AI_DB_POOL_TIMEOUT_S", "10")),
+    }
+elif DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }

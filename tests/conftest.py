@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,12 +16,20 @@ from tests.factories import api_key_for, make_store, member_of
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _close_connections_after_each_use() -> None:
+def _close_connections_after_each_use(django_db_setup: None) -> Iterator[None]:
     """Socket tests run ORM calls on worker threads; with persistent connections those
-    threads keep the test database open and it cannot be dropped at the end."""
+    threads keep the test database open and it cannot be dropped at the end.
+
+    The last such thread is asgiref's for `sync_to_async` in async tests: its connection
+    (checked out of the pool in production settings) is handed back before the test
+    database is dropped.
+    """
+    from asgiref.sync import sync_to_async
     from django.db import connections
 
     connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield
+    asyncio.run(sync_to_async(connections.close_all)())
 
 
 @pytest.fixture(autouse=True)
