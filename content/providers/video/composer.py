@@ -14,11 +14,12 @@ from content.providers.video.spec import VideoResult, VideoSpec, plan_timeline
 from content.providers.video.writers import PRESET, WRITERS
 
 PROVIDER = "compose-video"
-# moviepy is the reference and the default. The direct ffmpeg pipe encodes the audio in
-# the same pass and measured only ~5-10% faster on 2 cores (20 s 720x1280: 9.9-11.6 s vs
-# 10.0-13.2 s, both >= 1.5x real time; bench/bench_video.py), not enough to leave the
-# documented path. Pass writer="ffmpeg" to use it.
-DEFAULT_WRITER = "moviepy"
+# The frame function is moviepy's `make_frame`, and writer="moviepy" encodes it through
+# `VideoClip.write_videofile`. The default pipes the same frames straight into the same
+# bundled ffmpeg, audio in the same pass: measured here (bench/bench_video.py, 20 s
+# 720x1280) 2.1-2.3x real time against moviepy's 1.0-1.5x, which encodes the audio in a
+# pass of its own first and converts every frame again on the way.
+DEFAULT_WRITER = "ffmpeg"
 
 
 def _package_version(name: str) -> str:

@@ -36,6 +36,8 @@ from content.providers.video.spec import Timeline, VideoSpec
 # The background is drawn this much larger than the frame, so the slow zoom (up to this
 # factor) never enlarges pixels.
 MAX_ZOOM = 1.12
+# Frames each step of the slow zoom is held for (see VideoFrames.background_at).
+ZOOM_HOLD_FRAMES = 2
 # The opening label's glyph height as a share of the frame width (the floor is 5%).
 OPENING_LABEL_TEXT_SHARE = 0.075
 _FADE_S = 0.3
@@ -461,6 +463,7 @@ class VideoFrames:
             locale=spec.locale,
         )
         self.corner_label = _label_overlay(self.corner_label_plan, spec.size)
+        self._zoom_cache: dict[int, tuple[float, Image.Image]] = {}
 
     def caption_index(self, t: float) -> int | None:
         """The sentence on screen at `t`: from its start until the next one starts, or
@@ -477,21 +480,34 @@ class VideoFrames:
         return current
 
     def background_at(self, t: float) -> Image.Image:
-        size = self.spec.size
+        # The zoom moves a fraction of a pixel per frame, so each step of it is held for
+        # ZOOM_HOLD_FRAMES frames: the resample is most of a frame's cost, and a hold of
+        # 1/12 s in a 12 % zoom over several seconds cannot be seen.
+        hold = ZOOM_HOLD_FRAMES / self.spec.fps
+        zoom_t = math.floor(t / hold + 1e-6) * hold
         visible = [
-            (i, (t - start) / (end - start))
+            (i, (zoom_t - start) / (end - start))
             for i, (start, end) in enumerate(self.timeline.image_spans)
             if start <= t < end or (i == len(self.backgrounds) - 1 and t >= end)
         ] or [(0, 0.0)]
         first, progress = visible[0]
-        frame = self.backgrounds[first].view(size, progress)
-        if len(visible) > 1:
-            second, second_progress = visible[1]
-            overlap_start = self.timeline.image_spans[second][0]
-            overlap_end = self.timeline.image_spans[first][1]
-            weight = _ramp(t, overlap_start, overlap_end - overlap_start)
-            frame = Image.blend(frame, self.backgrounds[second].view(size, second_progress), weight)
-        return frame
+        if len(visible) == 1:
+            return self._zoomed(first, progress).copy()  # the frame is drawn on in place
+        second, second_progress = visible[1]
+        overlap_start = self.timeline.image_spans[second][0]
+        overlap_end = self.timeline.image_spans[first][1]
+        weight = _ramp(t, overlap_start, overlap_end - overlap_start)
+        return Image.blend(
+            self._zoomed(first, progress), self._zoomed(second, second_progress), weight
+        )
+
+    def _zoomed(self, index: int, progress: float) -> Image.Image:
+        """Background `index` at `progress` through its zoom, reusing the last one made."""
+        cached = self._zoom_cache.get(index)
+        if cached is None or cached[0] != progress:
+            cached = (progress, self.backgrounds[index].view(self.spec.size, progress))
+            self._zoom_cache[index] = cached
+        return cached[1]
 
     def render(self, t: float) -> Image.Image:
         """The frame at `t` seconds as an RGB image."""
