@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
@@ -82,6 +83,74 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, product: Product) -> dict[str, Any]:
+        """What DRF's generic path gives, field for field (a test holds the two equal), but
+        built directly: the generic path spent ~0.4 ms a product, most of a list's time."""
+        return {
+            "id": product.pk,
+            "sku": product.sku,
+            "title": product.title,
+            "description_html": product.description_html,
+            "description_text": product.description_text,
+            "brand": product.brand,
+            "category": product.category,
+            "price": _decimal(product.price),
+            "currency": product.currency,
+            "compare_at_price": _decimal(product.compare_at_price),
+            "stock": product.stock,
+            "attributes": product.attributes,
+            "tags": product.tags,
+            "published": product.published,
+            "content_hash": product.content_hash,
+            "variants": [_variant_dict(variant) for variant in product.variants.all()],
+            "images": [_image_dict(image) for image in product.images.all()],
+            "created_at": _datetime(product.created_at),
+            "updated_at": _datetime(product.updated_at),
+        }
+
+
+_CENT = Decimal("0.01")
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    """As DRF's DecimalField writes a 2-place money column: a string, e.g. "24.00"."""
+    return None if value is None else f"{value.quantize(_CENT):f}"
+
+
+def _datetime(value: Any) -> str | None:
+    """As DRF's DateTimeField writes it under USE_TZ: ISO 8601, UTC as "Z"."""
+    if value is None:
+        return None
+    text: str = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _variant_dict(variant: ProductVariant) -> dict[str, Any]:
+    return {
+        "sku": variant.sku,
+        "title": variant.title,
+        "options": variant.options,
+        "price": _decimal(variant.price),
+        "compare_at_price": _decimal(variant.compare_at_price),
+        "stock": variant.stock,
+    }
+
+
+def _image_dict(image: ProductImage) -> dict[str, Any]:
+    return {
+        "id": image.pk,
+        "source": image.source,
+        "position": image.position,
+        "alt": image.alt,
+        "status": image.status,
+        "error": image.error,
+        "url": image.file.url if image.file else None,
+        "thumbnail_url": image.thumbnail.url if image.thumbnail else None,
+        "width": image.width,
+        "height": image.height,
+        "sha256": image.sha256,
+    }
 
 
 class VariantInputSerializer(serializers.Serializer[Any]):

@@ -7,8 +7,10 @@ import io
 
 import pytest
 
+from catalog.api import ProductSerializer
 from catalog.models import Product
 from tests.conftest import Actor
+from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +186,25 @@ def test_the_export_imports_back_unchanged(alice: Actor, bob: Actor):
     assert result.errors == []
     counts = products_apply(store=alice.store, records=result.records)
     assert (counts.created, counts.updated, counts.unchanged) == (0, 0, 1)
+
+
+def test_the_direct_product_representation_matches_drfs_generic_one(alice: Actor):
+    with_photo = make_product(alice.store, "REP-1", variants=[
+        {"sku": "REP-1-S", "title": "Small", "options": {"Size": "S"}, "price": "9.50",
+         "compare_at_price": "12.00", "stock": 3},
+        {"sku": "REP-1-L", "title": "Large", "options": {"Size": "L"}, "price": "11.00"},
+    ])  # fmt: skip
+    bare = make_product(alice.store, "REP-2", photo=False, compare_at_price=None, stock=None)
+
+    products = Product.objects.filter(pk__in=[with_photo.pk, bare.pk]).order_by("sku")
+    representations = []
+    for product in products.prefetch_related("variants", "images"):
+        serializer = ProductSerializer()
+        generic = super(ProductSerializer, serializer).to_representation(product)
+        assert serializer.to_representation(product) == generic
+        representations.append(generic)
+
+    photo, plain = representations
+    assert len(photo["variants"]) == 2
+    assert photo["images"][0]["url"]
+    assert (plain["compare_at_price"], plain["stock"], plain["images"]) == (None, None, [])
