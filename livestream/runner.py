@@ -454,6 +454,7 @@ class HostRunner:
             product_id=product_id,
             reason=reason,
             trigger=trigger,
+            engine_state=self.engine.to_state(),
         )
         if utterance is None:  # another runner took the room, or it was stopped
             self._on_air = False

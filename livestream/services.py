@@ -325,11 +325,14 @@ def utterance_record(
     product_id: int | None,
     reason: str = "",
     trigger: dict[str, Any] | None = None,
+    engine_state: dict[str, Any] | None = None,
 ) -> HostUtterance | None:
     """Number and save one utterance; None when this runner lost the session.
 
     The sequence lives on the session row and is bumped in the same transaction as the
-    insert, so a runner that takes over continues it and no number is used twice.
+    insert, so a runner that takes over continues it and no number is used twice. The
+    engine's state after choosing this line is saved with it: a runner that takes over
+    between two heartbeats does not say the line again.
     """
     with transaction.atomic():
         bumped = LiveSession.objects.filter(
@@ -337,6 +340,8 @@ def utterance_record(
         ).update(last_seq=F("last_seq") + 1)
         if not bumped:
             return None
+        if engine_state is not None:
+            LiveRoom.objects.filter(sessions__pk=session_id).update(engine_state=engine_state)
         seq = LiveSession.objects.values_list("last_seq", flat=True).get(pk=session_id)
         return HostUtterance.objects.create(
             session_id=session_id,

@@ -9,7 +9,7 @@ import pytest
 
 from catalog.models import Product
 from livestream import services
-from livestream.models import EngagementEvent, HostUtterance, LiveSession
+from livestream.models import EngagementEvent, HostUtterance, LiveRoom, LiveSession
 from livestream.protocol import SERVER_MESSAGES, protocol_schema
 from tests.conftest import Actor
 from tests.factories import make_product
@@ -183,6 +183,25 @@ def test_a_session_shows_its_transcript_in_order(alice: Actor):
     ]
     listed = alice.client().get(f"/api/v1/live-sessions/?room={room['id']}").json()
     assert [s["id"] for s in listed["results"]] == [session["id"]]
+
+
+def test_an_utterance_saves_the_engine_state_that_chose_it(alice: Actor):
+    room = _create_room(alice)
+    session = alice.client().post(f"/api/v1/live-rooms/{room['id']}/start/").json()
+    services.session_claim(room_id=room["id"], runner_id="r1")
+
+    services.utterance_record(
+        session_id=session["id"], runner_id="r1", kind="say", text="Hello!", product_id=None,
+        engine_state={"said": 1},
+    )  # fmt: skip
+    lost = services.utterance_record(
+        session_id=session["id"], runner_id="r2", kind="say", text="Hi!", product_id=None,
+        engine_state={"said": 99},
+    )  # fmt: skip
+
+    # A runner taking over resumes after "Hello!"; one that lost the room changes nothing.
+    assert lost is None
+    assert LiveRoom.objects.get(pk=room["id"]).engine_state == {"said": 1}
 
 
 def test_the_protocol_schema_is_served_and_valid(alice: Actor):
