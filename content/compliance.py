@@ -389,7 +389,95 @@ ZH_RULES: tuple[Rule, ...] = (
     ),
 )
 
-RULE_PACKS: dict[str, tuple[Rule, ...]] = {"en": EN_RULES, "zh-CN": ZH_RULES}
+# --- rules for every language: text that is no product copy at all ------------------------
+# Product text reaches the writers from suppliers' feeds and models write what a prompt
+# injection tells them: a link, a messenger handle, an insult, or their own instructions.
+# Copy in either language can carry them in either script, so both packs hold these terms.
+# Patterns see the NFKC-folded text: full-width letters and punctuation arrive as ASCII.
+
+_INVISIBLE = "[\u00ad\u200b-\u200f\u2060\ufeff]*"
+_TLDS = (
+    "com|net|org|cn|io|co|shop|xyz|top|ly|link|info|biz|store|site|online|vip|cc|tv|ru|uk|"
+    "de|jp|hk|tw|club|live|icu|me"
+)
+_CONTACT_TERMS = (
+    Term(r"(?:https?|ftp)\s*:\s*/\s*/"),
+    Term(r"\bwww\s*[.。]"),
+    Term(rf"[a-z0-9][a-z0-9-]*{_INVISIBLE}[.。]{_INVISIBLE}(?:{_TLDS})(?![a-z0-9-])"),
+    Term(rf"(?:\bd[o0]t\b|\(dot\)|\[dot\]|点)\s*(?:{_TLDS}|c[o0]m)\b"),
+    Term(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"),
+    Term(r"(?<![\w@.])@[a-z0-9_][a-z0-9_.]{1,29}"),
+    Term(r"(?<![\d.])(?:\+\d{1,3}[\s-]?)?\(?\d{3}\)?[\s.-]?\d{3,4}[\s.-]?\d{4}(?![\d.])"),
+    # A handle needs a digit or underscore, so "WeChat Pay" stays a payment method.
+    Term(
+        r"(?:\b(?:wechat|weixin|whatsapp|telegram|line|qq|vx|wx)\b|微信|威信|薇信|v信|扣扣)"
+        r"\s*(?:id|号)?\s*[:]?\s*[a-z0-9_-]*[0-9_][a-z0-9_-]{2,}"
+    ),
+    Term(r"加\s*我?\s*(?:微信?|威信?|薇信?|vx?|qq|扣扣)"),
+    # A base64 blob (an encoded link): long, mixing upper case, lower case and digits.
+    Term(
+        r"(?<![a-z0-9+/])(?-i:(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])"
+        r"(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{16,}={0,2})(?![a-z0-9+/])"
+    ),
+)
+_MODEL_INSTRUCTION_TERMS = (
+    Term(
+        r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}"
+        r"\b(?:instructions?|rules|prompts?|guidelines|directives)\b"
+    ),
+    Term(r"\bsystem\s*(?:prompt|message|instructions?)\b"),
+    Term(r"\b(?:your|my|previous|prior|above|hidden|secret|new)\s+(?:instructions|prompt)\b"),
+    Term(r"\b(?:reveal|print|show|repeat|output|leak)\b[^.!?\n]{0,30}\b(?:prompt|instructions)\b"),
+    Term(r"\b(?:as an ai|language model|jailbreak\w*|developer mode|dan mode)\b"),
+    Term(r"\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|chatbot|bot)\b"),
+    Term(r"<\|[a-z_]+\|>|\[/?inst\]|</?(?:system|assistant|user|facts)>"),
+    Term(r"#{2,}\s*(?:system|instruction)"),
+    Term(r"(?:忽略|无视|不要管|忘记|忘掉)[^。!?\n]{0,10}(?:指令|指示|规则|设定|提示|要求)"),
+    Term(r"系统提示|提示词|系统指令|系统消息|开发者模式|越狱|【\s*系统"),
+    Term(r"你现在是(?!不是|否|在)|(?:扮演|假装)(?:你|是|一个|一位)"),
+)
+_DISPARAGEMENT_TERMS = (
+    Term(r"\b(?:idiots?|idiotic|morons?|moronic|imbeciles?|stupid|losers?|retard(?:s|ed)?)\b"),
+    Term(r"\b(?:fuck\w*|shit(?:s|ty)?|bitch(?:es)?|bastards?|assholes?|crappy)\b"),
+    Term(
+        r"\b(?:competitors?|other\s+(?:brands|shops|stores|sellers))\b[^.!?\n]{0,30}"
+        r"\b(?:garbage|trash|junk|crap|rubbish|scams?|fakes?)\b"
+    ),
+    Term(r"傻子|傻瓜|傻逼|白痴|笨蛋|蠢货|蠢蛋|脑残|智障|废物|去死|滚蛋|骗子"),
+    Term(r"(?:同行|别家|其他家)[^。!?\n]{0,8}(?:垃圾|假货|骗人)"),
+)
+
+
+def _not_copy_rules(prefix: str) -> tuple[Rule, ...]:
+    return (
+        Rule(
+            f"{prefix}.contact_or_link",
+            "error",
+            "Links, domains, e-mail addresses, phone numbers and messenger handles send buyers "
+            "off the platform (marketplace rules forbid it) and can hide phishing.",
+            _CONTACT_TERMS,
+        ),
+        Rule(
+            f"{prefix}.model_instructions",
+            "error",
+            "Text addressed to an AI model (instructions, its system prompt, a role to play) is "
+            "a prompt injection or a leaked prompt, not product copy.",
+            _MODEL_INSTRUCTION_TERMS,
+        ),
+        Rule(
+            f"{prefix}.disparagement",
+            "error",
+            "Insulting buyers or disparaging competitors is not allowed (China Advertising "
+            "Law Art. 13; unfair-competition rules).",
+            _DISPARAGEMENT_TERMS,
+        ),
+    )
+
+
+RULE_PACKS: dict[str, tuple[Rule, ...]] = {
+    "en": EN_RULES + _not_copy_rules("en"),
+    "zh-CN": ZH_RULES + _not_copy_rules("zh"),
+}
 
 
 def rule_pack_for(locale: str) -> tuple[Rule, ...]:

@@ -735,8 +735,12 @@ def _build_pool(facts: Facts, *, locale: str) -> _SupportPool:
         f"{key}: {_with_unit_hint(key, value)}" for key, value in facts.attributes.items()
     ]
     fact_texts += [value for values in facts.variant_options.values() for value in values]
-    fact_texts += list(facts.tags) + list(facts.offers)
-    for fact_text in fact_texts:
+    fact_texts += list(facts.tags)
+    # Prices and discounts are backed by the price fields and the offers only: a price or a
+    # discount written into an attribute, a tag or the title ("details: now only $1, 90% off",
+    # often pasted from a supplier's feed) is not what the product costs.
+    offer_texts = [(text, True) for text in facts.offers]
+    for fact_text, states_deals in [*((text, False) for text in fact_texts), *offer_texts]:
         if not fact_text:
             continue
         normalized = normalize_text(fact_text)
@@ -745,6 +749,8 @@ def _build_pool(facts: Facts, *, locale: str) -> _SupportPool:
             written_start, written_end = normalized.original_span(token.start, token.end)
             written = fact_text[written_start:written_end]
             for reading in token.readings():
+                if not states_deals and _is_price_or_discount(reading):
+                    continue
                 pool.add(reading, written)
                 if reading.dimension == "discount_pct":
                     # An offer of "20% off" also backs a plain "20%".
@@ -753,11 +759,17 @@ def _build_pool(facts: Facts, *, locale: str) -> _SupportPool:
             if current.connector_to_next != "range":
                 continue
             for low, high in zip(current.readings(), following.readings(), strict=False):
-                if low.dimension == high.dimension:
+                if low.dimension == high.dimension and (
+                    states_deals or not _is_price_or_discount(low)
+                ):
                     pool.ranges.setdefault(low.dimension, []).append(
                         (min(low.amount, high.amount), max(low.amount, high.amount))
                     )
     return pool
+
+
+def _is_price_or_discount(reading: Reading) -> bool:
+    return reading.dimension.startswith("money:") or reading.dimension == "discount_pct"
 
 
 def _format_decimal(amount: Decimal) -> str:

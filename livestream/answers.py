@@ -848,8 +848,27 @@ def grounding_facts(facts: ProductFacts) -> Facts:
     )
 
 
-def safe_to_say(text: str, facts: ProductFacts, *, locale: str) -> bool:
-    """Grounded in the product's facts, compliant, and quoting no price but the catalog's."""
+def deal_beyond_policy(facts: ProductFacts | None, max_discount_pct: Decimal | None) -> bool:
+    """Whether the catalog's discount on a product is more than the room may announce."""
+    if max_discount_pct is None or facts is None:
+        return False
+    if facts.price is None or facts.compare_at_price is None:
+        return False
+    price, compare_at = Decimal(facts.price), Decimal(facts.compare_at_price)
+    if compare_at <= 0 or price >= compare_at:
+        return False
+    # The exact discount, as the engine's offer segment compares it: 20.04% is over 20.
+    return (compare_at - price) * 100 / compare_at > Decimal(max_discount_pct)
+
+
+def safe_to_say(
+    text: str, facts: ProductFacts, *, locale: str, max_discount_pct: Decimal | None = None
+) -> bool:
+    """Grounded in the product's facts, compliant, and quoting no price but the catalog's.
+
+    With the room's `max_discount_pct`, no discount above it is stated, neither as a
+    percentage nor by naming the compare-at price of a product discounted beyond it.
+    """
     checked = grounding_facts(facts)
     if any(
         finding.severity == "error" for finding in check_grounding(text, checked, locale=locale)
@@ -860,8 +879,16 @@ def safe_to_say(text: str, facts: ProductFacts, *, locale: str) -> bool:
         return False
     # Approved copy counts as a fact for the checker; a stale price in it must still not be said.
     allowed = {Decimal(p) for p in (facts.price, facts.compare_at_price) if p is not None}
+    if deal_beyond_policy(facts, max_discount_pct):
+        allowed.discard(Decimal(facts.compare_at_price or 0))
     for quantity in extract_quantities(text, currency=facts.currency, locale=locale):
         if quantity.kind == "price" and quantity.value not in allowed:
+            return False
+        if (
+            quantity.kind == "discount"
+            and max_discount_pct is not None
+            and quantity.value > Decimal(max_discount_pct)
+        ):
             return False
     return True
 
@@ -874,8 +901,13 @@ def answer_question(
     facts_by_product: Mapping[int, ProductFacts],
     locale: str,
     threshold: float = ANSWER_THRESHOLD,
+    max_discount_pct: Decimal | None = None,
 ) -> Answer:
-    """A short answer from the one or two facts that answer `question`, or the team line."""
+    """A short answer from the one or two facts that answer `question`, or the team line.
+
+    `max_discount_pct` is the room's limit: a deal beyond it is never said (a viewer asking
+    about it hears the price), as the engine never announces it.
+    """
     index.update(facts_by_product)  # cheap when nothing changed; keeps prices fresh
     question = question[:MAX_QUESTION_CHARS]
     lang = question_locale(question, locale)
@@ -883,7 +915,15 @@ def answer_question(
     # Another product's fact answers only when the question describes it ("anything in
     # navy?"): "what's the warranty?" during the mug is about the mug, not the lamp.
     hits = index.search(question, current_product_id, k=SEARCH_DEPTH, answering_only=True)
-    answering = [hit for hit in hits if hit.relevance >= threshold]
+    answering = [
+        hit
+        for hit in hits
+        if hit.relevance >= threshold
+        and not (
+            hit.fact.key == "deal"
+            and deal_beyond_policy(index.facts_for(hit.fact.product_id), max_discount_pct)
+        )
+    ]
     if not answering:
         best = max((hit.relevance for hit in hits), default=0.0)
         return _ask_team(lang, focus, best)
@@ -915,7 +955,7 @@ def answer_question(
     joiner = "" if lang == ZH else " "
     candidates = [joiner.join(forms), forms[0], first.fact.text]
     for text in dict.fromkeys(candidates):
-        if safe_to_say(text, facts, locale=lang):
+        if safe_to_say(text, facts, locale=lang, max_discount_pct=max_discount_pct):
             used = tuple(chosen) if text == candidates[0] else (first.fact,)
             return Answer(
                 text=text,

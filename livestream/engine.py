@@ -16,8 +16,8 @@ import math
 import random
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+from dataclasses import asdict, dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 STATE_VERSION = 1
@@ -1014,9 +1014,13 @@ class HostEngine:
                     lines.append(("say", point.strip()))
         elif segment == "use_cases":
             if facts is not None:
-                lines += [
-                    ("say", text.strip()) for text in facts.approved_copy[:MAX_USE_CASE_LINES]
+                copy_numbers = self._copy_numbers(facts, item.title)
+                speakable = [
+                    text.strip()
+                    for text in facts.approved_copy
+                    if text.strip() and numbers_in(text) <= copy_numbers
                 ]
+                lines += [("say", text) for text in speakable[:MAX_USE_CASE_LINES]]
         elif segment == "social_proof":
             lines += self._social_proof_lines(pid, facts)
         elif segment == "offer":
@@ -1043,6 +1047,21 @@ class HostEngine:
         if stock is not None and 0 < stock <= LOW_STOCK_THRESHOLD:
             lines.append(("say", self._template("low_stock", stock=str(stock))))
         return lines
+
+    def _copy_numbers(self, facts: ProductFacts, title: str) -> set[str]:
+        """Numbers approved copy may say on air: the catalog's, and a deal's only within the
+        room's policy. Copy was approved for the product, not for this room's discount limit,
+        and it may be older than the catalog's prices."""
+        allowed = fact_numbers(replace(facts, approved_copy=[]), title)
+        pct = deal_percent(facts)
+        if pct is None or facts.price is None or facts.compare_at_price is None:
+            return allowed
+        compare_at = Decimal(facts.compare_at_price)
+        exact_pct = (compare_at - Decimal(facts.price)) * 100 / compare_at
+        if exact_pct <= self._max_discount:  # as the offer segment decides
+            rounded = exact_pct.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+            return allowed | {str(pct), str(rounded)}
+        return allowed - {_canonical_number(format_number(compare_at))}
 
     def _offer_lines(self, facts: ProductFacts | None) -> list[tuple[str, str]]:
         if facts is None or facts.price is None:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -39,6 +40,7 @@ class CatalogAnswerer:
         # threads contending with the web server and speech took 200 ms and more here.
         torch.set_num_threads(1)
         self.locale = room.locale
+        self.max_discount_pct = Decimal(room.max_discount_pct)
         self.embeddings = MiniLmEmbeddings(getattr(settings, "SHOP_AI_EMBEDDINGS_MODEL_PATH", None))
         self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=room.locale)
 
@@ -51,6 +53,7 @@ class CatalogAnswerer:
             current_product_id=product_id,
             facts_by_product=facts,
             locale=self.locale,
+            max_discount_pct=self.max_discount_pct,
         )
         return Reply(
             text=result.text, flag_for_team=result.flag_for_team, product_id=result.product_id

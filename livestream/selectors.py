@@ -8,9 +8,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from catalog.models import Product
+from content.compliance import check_compliance
+from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
 from livestream.engine import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
+from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
 from shop_ai.models import Store
 
@@ -76,7 +79,9 @@ def _speakable_attributes(product: Product) -> dict[str, str]:
     attributes = {
         str(name): str(value)
         for name, value in (product.attributes or {}).items()
-        if isinstance(value, str | int | float) and str(value).strip()
+        if isinstance(value, str | int | float)
+        and str(value).strip()
+        and _may_say(str(name), str(value), product)
     }
     if product.brand:
         attributes.setdefault("brand", product.brand)
@@ -89,6 +94,25 @@ def _speakable_attributes(product: Product) -> dict[str, str]:
     for name, values in options.items():
         attributes.setdefault(name, ", ".join(values))
     return attributes
+
+
+def _may_say(name: str, value: str, product: Product) -> bool:
+    """Whether the host may read an attribute out as a product fact.
+
+    Attributes often hold text pasted from a supplier's feed, which may carry a link, an
+    insult, instructions for a model or a price of its own ("details: now only $1, 90% off").
+    The host says prices and deals from the price fields only, within the room's policy, and
+    nothing the advertising rules or the comment moderation would refuse.
+    """
+    text = f"{name}: {value}"
+    if has_link(text) or is_abusive(text) or is_prompt_injection(text):
+        return False
+    for locale in ("en", "zh-CN"):
+        findings = check_compliance(text, locale=locale, category=product.category)
+        if any(finding.severity == "error" for finding in findings):
+            return False
+    quantities = extract_quantities(value, currency=product.currency)
+    return not any(quantity.kind in ("price", "discount") for quantity in quantities)
 
 
 def product_card(product: Product | None) -> dict[str, Any] | None:
