@@ -75,6 +75,16 @@ ABUSE_PHRASES = (
     ("go", "die"),
     ("drop", "dead"),
     ("piece", "of", "crap"),
+    # Mild words are abuse only when aimed at someone ("stupid easy to clean" is praise).
+    *((who, word) for who in ("you", "ur", "host", "bot") for word in ("stupid", "dumb")),
+    *((word, who) for who in ("host", "bot", "seller") for word in ("stupid", "dumb")),
+    *(("you", "are", word) for word in ("stupid", "dumb", "useless", "pathetic")),
+    *(
+        (who, "is", word)
+        for who in ("host", "bot", "seller")
+        for word in ("stupid", "dumb", "useless", "pathetic")
+    ),
+    *(("you", "re", word) for word in ("stupid", "dumb", "useless", "pathetic")),
 )
 # Chinese abuse is matched as a substring of the text with spaces and punctuation removed, so
 # "傻 逼" and "傻*逼" are caught; every entry is specific enough not to hit product talk
@@ -107,6 +117,14 @@ ABUSE_ZH = (
     "骗子主播",
     "妈了个",
     "王八蛋",
+    "蠢货",
+    "蠢猪",
+    "笨蛋主播",
+    "傻瓜主播",
+    "你个笨蛋",
+    "你个傻瓜",
+    "你真蠢",
+    "主播真蠢",
 )
 
 # Leetspeak digits and symbols folded to letters before English matching.

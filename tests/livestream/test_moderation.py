@@ -21,6 +21,10 @@ HOSTILE = [
     ("stfu", "abuse"),
     ("asshole seller", "abuse"),
     ("motherfuckers", "abuse"),
+    ("you stupid host", "abuse"),
+    ("the host is dumb", "abuse"),
+    ("you're useless", "abuse"),
+    ("you are pathetic", "abuse"),
     # obfuscated English abuse
     ("i d i o t", "abuse"),
     ("I.D.I.O.T", "abuse"),
@@ -46,6 +50,9 @@ HOSTILE = [
     ("白痴主播", "abuse"),
     ("nmsl", "abuse"),
     ("sb主播", "abuse"),
+    ("你个笨蛋", "abuse"),
+    ("主播真蠢", "abuse"),
+    ("蠢货", "abuse"),
     # links and contact details
     ("check https://cheap-bags.example.com", "link"),
     ("visit www.bagsdeal.cn now", "link"),
@@ -91,6 +98,9 @@ HOSTILE = [
 
 FRIENDLY = [
     ("is this good for skinny jeans?", True),
+    ("is it stupid easy to clean?", True),
+    ("my dumb old mug broke, does this one chip?", True),
+    ("笨笨的我也会用吗？", True),
     ("what's the class of this bag?", True),
     ("Scunthorpe", False),
     ("I live near Scunthorpe, do you ship there", True),
