@@ -23,6 +23,29 @@ ROOT = Path(__file__).resolve().parent.parent
 SKUS = ["MUG-STONE-350", "LAMP-BRASS-01", "TEE-ORGANIC", "BOTTLE-STEEL-750"]
 
 
+WHOLE_JOB_RERUN = """
+import json, time
+from catalog.models import Product
+from content import services
+from content.models import GenerationStage
+from shop_ai.celery import app
+from shop_ai.models import Store
+
+store = Store.objects.get(slug="demo")
+ids = list(Product.objects.filter(store=store, sku__in=SKUS).values_list("pk", flat=True))
+app.conf.task_always_eager = True
+started = time.perf_counter()
+job, _ = services.generation_job_create(
+    store=store, product_ids=ids, kinds=["copy", "image", "voice", "video"], locales=["en"]
+)
+seconds = time.perf_counter() - started
+statuses = sorted(set(GenerationStage.objects.filter(job=job).values_list("status", flat=True)))
+print(json.dumps({"products": len(ids), "seconds": round(seconds, 3),
+                  "seconds_per_product": round(seconds / len(ids), 3),
+                  "stage_statuses": statuses}))
+"""
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -50,6 +73,10 @@ def main() -> None:
             started = time.perf_counter()
             again = json.loads(manage(env, "generate", "--store", "demo", "--sku", sku, "--json"))
             cached.append((time.perf_counter() - started, again))
+        # The whole job again, in one process: what "cached rerun <= 1 s per product" means
+        # for a seller who re-runs a job (no Django start-up per product).
+        code = f"SKUS = {SKUS!r}\n{WHOLE_JOB_RERUN}"
+        whole_job = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
     stage_seconds: dict[str, list[float]] = {}
     for _, report in packs:
         for stage in report["stages"]:
@@ -73,6 +100,7 @@ def main() -> None:
                 "cached_rerun_stage_seconds_max": max(
                     st["seconds"] or 0.0 for _, r in cached for st in r["stages"]
                 ),
+                "cached_whole_job_rerun": whole_job,
             },
             indent=2,
         )
