@@ -195,11 +195,3 @@ def test_frames_are_rgb_arrays_of_the_video_size(small_frames: VideoFrames) -> N
     frame = small_frames.make_frame(1.0)
     assert frame.shape == (320, 180, 3)
     assert frame.dtype == np.uint8
-
-
-def test_each_zoom_step_is_held_for_two_frames(small_frames: VideoFrames) -> None:
-    def background(frame: int) -> np.ndarray:
-        return np.asarray(small_frames.background_at(frame / small_frames.spec.fps))
-
-    assert (background(4) == background(5)).all()
-    assert (background(5) != background(6)).any()
