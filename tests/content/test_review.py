@@ -111,3 +111,18 @@ def test_auto_approve_applies_only_to_assets_without_findings(alice: Actor):
     flagged.refresh_from_db()
     assert clean.review_state == ReviewState.APPROVED
     assert flagged.review_state == ReviewState.DRAFT
+
+
+def test_the_asset_list_uses_a_fixed_number_of_queries(alice: Actor, django_assert_max_num_queries):
+    products = [make_product(alice.store, f"Q-{n}", photo=False) for n in range(10)]
+    for n, product in enumerate(products):
+        Asset.objects.create(
+            store=alice.store, product=product, kind="copy", locale="en", provider="template",
+            input_hash=f"{n:064x}", product_content_hash=product.content_hash, text=dict(COPY),
+            review_state=ReviewState.APPROVED,
+        )  # fmt: skip
+    client = alice.client()
+
+    # Not one query per asset: an N+1 would cost ten or more here.
+    with django_assert_max_num_queries(6):
+        assert len(client.get("/api/v1/assets/").json()["results"]) == 10
