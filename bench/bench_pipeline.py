@@ -46,6 +46,34 @@ print(json.dumps({"products": len(ids), "seconds": round(seconds, 3),
 """
 
 
+# Each product's pack as one job in a single process, as a worker runs them: a model is
+# loaded by the first (so its figure includes the load) and kept for the rest.
+PACKS_IN_ONE_PROCESS = """
+import json, time
+from catalog.models import Product
+from content import services
+from content.models import GenerationStage
+from shop_ai.celery import app
+from shop_ai.models import Store
+
+store = Store.objects.get(slug="demo")
+app.conf.task_always_eager = True
+packs = []
+for sku in SKUS:
+    product = Product.objects.get(store=store, sku=sku)
+    started = time.perf_counter()
+    job, _ = services.generation_job_create(
+        store=store, product_ids=[product.pk], kinds=["copy", "image", "voice", "video"],
+        locales=["en"],
+    )
+    job.refresh_from_db()
+    stages = {s.stage: s.seconds for s in GenerationStage.objects.filter(job=job)}
+    packs.append({"sku": sku, "seconds": round(time.perf_counter() - started, 2),
+                  "stages": stages, "status": job.status})
+print(json.dumps(packs))
+"""
+
+
 def manage(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -57,7 +85,15 @@ def manage(env: dict[str, str], *args: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--text-provider", default="template")
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="only the packs, each a job in one process as a worker runs them",
+    )
     args = parser.parse_args()
+    if args.one_process:
+        one_process(args.text_provider)
+        return
     with tempfile.TemporaryDirectory() as data_dir:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
         env |= {"SHOP_AI_DATA_DIR": data_dir, "SHOP_AI_TEXT_PROVIDER": args.text_provider}
@@ -101,6 +137,32 @@ def main() -> None:
                     st["seconds"] or 0.0 for _, r in cached for st in r["stages"]
                 ),
                 "cached_whole_job_rerun": whole_job,
+            },
+            indent=2,
+        )
+    )
+
+
+def one_process(text_provider: str) -> None:
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        env |= {"SHOP_AI_DATA_DIR": data_dir, "SHOP_AI_TEXT_PROVIDER": text_provider}
+        env["SHOP_AI_LOG_LEVEL"] = "WARNING"
+        manage(env, "migrate", "-v0")
+        manage(env, "seed_demo")
+        manage(env, "import_catalog", str(ROOT / "demo" / "demo_catalog.zip"), "--store", "demo")
+        code = f"SKUS = {SKUS!r}\n{PACKS_IN_ONE_PROCESS}"
+        packs = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
+    warm = [pack["seconds"] for pack in packs[1:]]
+    print(
+        json.dumps(
+            {
+                "benchmark": "content_pack_pipeline_one_process",
+                "text_provider": text_provider,
+                "first_pack_seconds_incl_model_load": packs[0]["seconds"],
+                "warm_pack_seconds": warm,
+                "warm_pack_seconds_median": round(statistics.median(warm), 2),
+                "packs": packs,
             },
             indent=2,
         )
