@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from catalog.formats import (
     ProductRecord,
     VariantRecord,
     content_hash,
+    open_catalog,
     parse_catalog,
 )
 from catalog.formats.detection import normalize_format_name
@@ -49,22 +50,7 @@ SKU_LOOKUP_LIMIT = 2_000
 # The names sellers pick from; the parser also accepts its exact format names.
 IMPORT_FORMATS = ("shopify", "woocommerce", "google", "csv", "json", "jsonl", "zip")
 
-PRODUCT_FIELDS = (
-    "title",
-    "description_html",
-    "description_text",
-    "brand",
-    "category",
-    "price",
-    "currency",
-    "compare_at_price",
-    "stock",
-    "attributes",
-    "tags",
-    "published",
-    "source_format",
-    "content_hash",
-)
+PRODUCT_FIELDS = bulk.PRODUCT_FIELDS
 VARIANT_FIELDS = (
     "store_id",
     "product_id",
@@ -149,9 +135,11 @@ def import_cancel(*, job: ImportJob) -> ImportJob:
 def import_run(*, job_id: int) -> ImportJob | None:
     """Parse the job's file and apply its valid rows in one transaction.
 
-    All rows are checked before anything is written, so a file that is rejected (hostile,
-    malformed, or invalid under ``all_or_nothing``) writes nothing; the products of an
-    accepted file land together or not at all.
+    A file that is rejected (hostile, malformed, or invalid under ``all_or_nothing``) or
+    an import cancelled before it commits writes nothing; the products of an accepted
+    file land together or not at all. On PostgreSQL the rows are written while the file
+    is parsed (``bulk.CatalogWriter``), inside that one transaction; elsewhere the whole
+    file is checked first and then written with ``products_apply``.
     """
     job = ImportJob.objects.select_related("store").filter(pk=job_id).first()
     if job is None or job.is_finished:
@@ -161,45 +149,145 @@ def import_run(*, job_id: int) -> ImportJob | None:
     started = time.perf_counter()
     _set_status(job, ImportStatus.PARSING, started_at=timezone.now())
     try:
-        data = _read_source(job)
-        result = parse_catalog(
-            data,
-            filename=job.source_name,
-            format=None if job.requested_format == "auto" else job.requested_format,
-            default_currency=job.store.currency,
-        )
+        if connection.vendor == "postgresql":
+            return _import_streaming(job, started)
+        result = _parse(job, _read_source(job))
     except CatalogFileError as exc:
         return _finish(job, ImportStatus.REJECTED, code=exc.code, message=str(exc), t0=started)
     except FetchRefused as exc:
         if exc.transient:
             raise
         return _finish(job, ImportStatus.REJECTED, code=exc.code, message=exc.message, t0=started)
-    del data
     _store_row_errors(job, result)
-    job.detected_format = result.format
-    job.rows_seen = result.counts.rows
-    job.rejected_count = result.counts.rejected
+    _note_parse(job, result)
     if job.policy == ImportPolicy.ALL_OR_NOTHING and result.errors:
-        return _finish(
-            job,
-            ImportStatus.REJECTED,
-            code="invalid_rows",
-            message=f"{result.counts.errors} row errors; nothing was imported.",
-            t0=started,
-        )
-    if ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+        return _reject_invalid(job, result, started)
+    if _cancel_requested(job):
         return _finish(job, ImportStatus.CANCELLED, t0=started)
     _set_status(job, ImportStatus.APPLYING)
     with transaction.atomic():
         counts = products_apply(store=job.store, records=result.records, job=job)
-        job.created_count, job.updated_count = counts.created, counts.updated
-        job.unchanged_count = counts.unchanged
-        _finish(job, ImportStatus.SUCCEEDED, t0=started)
-        if ProductImage.objects.filter(import_job=job, status=ImageStatus.PENDING).exists():
-            from catalog.tasks import process_images
-
-            enqueue_on_commit(process_images, job.pk)
+        _succeed(job, counts.created, counts.updated, counts.unchanged, started)
     return job
+
+
+def _import_streaming(job: ImportJob, started: float) -> ImportJob:
+    """import_run on PostgreSQL: check and write the file in one pass, in one transaction.
+
+    Products whose stored content hash equals the new one are counted and skipped before
+    anything is formatted for the database. Under ``all_or_nothing`` the first invalid
+    row stops the writing (the rest is still checked for the report) and the transaction
+    is rolled back; a cancel request seen between chunks rolls it back too.
+    """
+    stream = open_catalog(
+        _read_source(job),
+        filename=job.source_name,
+        format=None if job.requested_format == "auto" else job.requested_format,
+        default_currency=job.store.currency,
+    )
+    all_or_nothing = job.policy == ImportPolicy.ALL_OR_NOTHING
+    cancel = _CancelWatch(job.pk)
+    with transaction.atomic():
+        _lock_store(job.store)
+        existing = bulk.product_hashes(job.store_id)
+        unchanged = 0
+        with bulk.CatalogWriter(
+            store_id=job.store_id, job_id=job.pk, on_chunk=cancel.check
+        ) as writer:
+            writing = True
+            for record in stream:
+                if not writing:
+                    continue  # nothing will be kept; the rest is still checked for the report
+                if cancel.requested:
+                    writing = False
+                    break
+                if all_or_nothing and stream.has_errors:
+                    writing = False
+                    continue
+                digest = content_hash(record)
+                stored = existing.get(record.sku)
+                if stored == digest:
+                    unchanged += 1
+                else:
+                    writer.add(record, digest, new=stored is None)
+            del existing
+            created, updated = writer.finish() if writing else (0, 0)
+        result = stream.result()
+        _note_parse(job, result)
+        discard = (all_or_nothing and bool(result.errors)) or cancel.requested
+        if not discard and _cancel_requested(job):
+            discard = cancel.requested = True
+        if discard:
+            transaction.set_rollback(True)
+        else:
+            _store_row_errors(job, result)
+            _succeed(job, created, updated, unchanged, started)
+    if cancel.requested:
+        return _finish(job, ImportStatus.CANCELLED, t0=started)
+    if discard:
+        _store_row_errors(job, result)
+        return _reject_invalid(job, result, started)
+    return job
+
+
+class _CancelWatch:
+    """Reads the job's cancel flag between chunks (from the writer thread's cursor)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.requested = False
+
+    def check(self, cursor: Any) -> None:
+        cursor.execute(
+            f"SELECT cancel_requested FROM {ImportJob._meta.db_table} WHERE id = %s",  # noqa: S608
+            [self.job_id],
+        )
+        row = cursor.fetchone()
+        self.requested = self.requested or bool(row and row[0])
+
+
+def _parse(job: ImportJob, data: bytes) -> ParseResult:
+    return parse_catalog(
+        data,
+        filename=job.source_name,
+        format=None if job.requested_format == "auto" else job.requested_format,
+        default_currency=job.store.currency,
+    )
+
+
+def _note_parse(job: ImportJob, result: ParseResult) -> None:
+    job.detected_format = result.format
+    job.rows_seen = result.counts.rows
+    job.rejected_count = result.counts.rejected
+
+
+def _cancel_requested(job: ImportJob) -> bool:
+    return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
+
+
+def _reject_invalid(job: ImportJob, result: ParseResult, started: float) -> ImportJob:
+    return _finish(
+        job,
+        ImportStatus.REJECTED,
+        code="invalid_rows",
+        message=f"{result.counts.errors} row errors; nothing was imported.",
+        t0=started,
+    )
+
+
+def _succeed(job: ImportJob, created: int, updated: int, unchanged: int, started: float) -> None:
+    """Record the counts and success, inside the transaction that wrote the products."""
+    job.created_count, job.updated_count, job.unchanged_count = created, updated, unchanged
+    _finish(job, ImportStatus.SUCCEEDED, t0=started)
+    if ProductImage.objects.filter(import_job=job, status=ImageStatus.PENDING).exists():
+        from catalog.tasks import process_images
+
+        enqueue_on_commit(process_images, job.pk)
+
+
+def _lock_store(store: Store) -> None:
+    """Imports (and API upserts) of one store queue behind each other on its row."""
+    Store.objects.select_for_update().filter(pk=store.pk).first()
 
 
 def _read_source(job: ImportJob) -> bytes:
@@ -284,7 +372,7 @@ def products_apply(
     Call inside a transaction. The store row is locked so two imports of one store queue
     behind each other instead of racing on the same SKUs.
     """
-    Store.objects.select_for_update().filter(pk=store.pk).first()
+    _lock_store(store)
     hashes = [content_hash(record) for record in records]
     existing = {
         sku: (pk, old_hash)

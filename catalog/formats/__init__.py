@@ -6,7 +6,7 @@ from catalog.formats.errors import CatalogFileError, FileErrorCode
 from catalog.formats.export import iter_csv_export, neutralize_formula, write_csv_export
 from catalog.formats.hashing import canonical_fields, content_hash
 from catalog.formats.native import COLUMNS, PRODUCT_JSON_SCHEMA
-from catalog.formats.parser import parse_catalog
+from catalog.formats.parser import CatalogStream, open_catalog, parse_catalog
 from catalog.formats.records import (
     DEFAULT_LIMITS,
     ImageRef,
@@ -25,6 +25,7 @@ __all__ = [
     "PRODUCT_JSON_SCHEMA",
     "ArchiveImages",
     "CatalogFileError",
+    "CatalogStream",
     "FileErrorCode",
     "ImageRef",
     "ParseCounts",
@@ -38,6 +39,7 @@ __all__ = [
     "detect_format",
     "iter_csv_export",
     "neutralize_formula",
+    "open_catalog",
     "parse_catalog",
     "write_csv_export",
 ]

@@ -38,7 +38,11 @@ def single_line(value: str) -> str:
     # Printable text holds no control character and no whitespace but the plain space,
     # so one C call settles the common case and a value without spaces is already done.
     if value.isprintable():
-        return value if " " not in value else " ".join(value.split())
+        if " " not in value or (
+            "  " not in value and value[0] != " " and value[-1] != " "
+        ):  # nothing to collapse or trim: most titles and names
+            return value
+        return " ".join(value.split())
     if _CONTROL_CHARS.search(value):
         value = _CONTROL_CHARS.sub("", value)
     return " ".join(value.split())

@@ -78,65 +78,89 @@ def content_hash(record: ProductRecord) -> str:
 
 
 # The JSON of canonical_fields written out directly, byte for byte what the encoder above
-# gives (keys in sorted order, same string escaping): about three times faster, which
-# matters when an import hashes every product of a large catalog. Values that are not
-# strings make encode_basestring raise TypeError, and content_hash falls back.
+# gives (keys in sorted order, same string escaping): several times faster, which matters
+# when an import hashes every product of a large catalog. Values that are not strings make
+# encode_basestring raise TypeError (so does hashing an unhashable one for the caches), and
+# content_hash falls back.
 _json_str = encode_basestring
+# Prices, option sets and tag lists repeat across a catalog; their JSON is made once per
+# distinct value. Cleared when full, to bound their memory.
+_CACHE_ENTRIES = 4096
+_money_json: dict[Decimal | None, str] = {None: "null"}
+_pairs_json: dict[tuple[tuple[str, str], ...], str] = {}
+_tags_json: dict[tuple[str, ...], str] = {}
+_PRODUCT_JSON = (
+    '{"attributes":%s,"brand":%s,"category":%s,"compare_at_price":%s,"currency":%s,'
+    '"description_text":%s,"price":%s,"tags":%s,"title":%s,"variants":[%s]}'
+)
+_VARIANT_JSON = '{"compare_at_price":%s,"options":%s,"price":%s,"sku":%s,"title":%s}'
 
 
 def _canonical_json(record: ProductRecord) -> str:
     variants = record.variants
     if len(variants) > 1:
         variants = sorted(variants, key=_variant_sku)
-    return "".join(
-        [
-            '{"attributes":',
-            _json_pairs(record.attributes),
-            ',"brand":',
-            _json_str(record.brand),
-            ',"category":',
-            _json_str(record.category),
-            ',"compare_at_price":',
-            _json_money(record.compare_at_price),
-            ',"currency":',
-            _json_str(record.currency),
-            ',"description_text":',
-            _json_str(record.description_text),
-            ',"price":',
-            _json_money(record.price),
-            ',"tags":[',
-            ",".join([_json_str(tag) for tag in sorted(set(record.tags))]),
-            '],"title":',
-            _json_str(record.title),
-            ',"variants":[',
-            ",".join([_variant_json(variant) for variant in variants]),
-            "]}",
-        ]
-    )
-
-
-def _variant_json(variant: VariantRecord) -> str:
-    return "".join(
-        [
-            '{"compare_at_price":',
-            _json_money(variant.compare_at_price),
-            ',"options":',
-            _json_pairs(variant.options),
-            ',"price":',
-            _json_money(variant.price),
-            ',"sku":',
-            _json_str(variant.sku),
-            ',"title":',
-            _json_str(variant.title),
-            "}",
-        ]
+    # The caches answer most look-ups without a call (None is cached as "null").
+    money = _money_json.get
+    return _PRODUCT_JSON % (
+        _json_pairs(record.attributes),
+        _json_str(record.brand),
+        _json_str(record.category),
+        money(record.compare_at_price) or _json_money(record.compare_at_price),
+        _json_str(record.currency),
+        _json_str(record.description_text),
+        money(record.price) or _json_money(record.price),
+        _json_tags(record.tags),
+        _json_str(record.title),
+        ",".join(
+            [
+                _VARIANT_JSON
+                % (
+                    money(variant.compare_at_price) or _json_money(variant.compare_at_price),
+                    _pairs_json.get(tuple(variant.options.items())) or _json_pairs(variant.options),
+                    money(variant.price) or _json_money(variant.price),
+                    _json_str(variant.sku),
+                    _json_str(variant.title),
+                )
+                for variant in variants
+            ]
+        ),
     )
 
 
 def _json_pairs(pairs: dict[str, str]) -> str:
-    items = [_json_str(key) + ":" + _json_str(value) for key, value in sorted(pairs.items())]
-    return "{" + ",".join(items) + "}"
+    key = tuple(pairs.items())
+    text = _pairs_json.get(key)
+    if text is None:
+        items = [_json_str(name) + ":" + _json_str(value) for name, value in sorted(key)]
+        text = "{" + ",".join(items) + "}"
+        _remember(_pairs_json, key, text)
+    return text
+
+
+def _json_tags(tags: list[str]) -> str:
+    key = tuple(tags)
+    text = _tags_json.get(key)
+    if text is None:
+        text = "[" + ",".join([_json_str(tag) for tag in sorted(set(tags))]) + "]"
+        _remember(_tags_json, key, text)
+    return text
 
 
 def _json_money(value: Decimal | None) -> str:
-    return "null" if value is None else _json_str(str(value.quantize(CENT)))
+    if value is None:
+        return "null"
+    text = _money_json.get(value)
+    if text is None:
+        text = _json_str(str(value.quantize(CENT)))
+        if value:  # 0 and -0 are equal but quantize differently; never cache them
+            _remember(_money_json, value, text)
+    return text
+
+
+def _remember(cache: dict[Any, str], key: Any, text: str) -> None:
+    if len(cache) >= _CACHE_ENTRIES:
+        cache.clear()
+        if cache is _money_json:
+            cache[None] = "null"
+    cache[key] = text

@@ -1,4 +1,4 @@
-"""parse_catalog: bytes in, validated product records and row errors out."""
+"""parse_catalog: bytes in, validated product records and row errors out (or a stream)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,13 @@ from catalog.formats.detection import (
 from catalog.formats.drafts import DraftProduct
 from catalog.formats.errors import CatalogFileError
 from catalog.formats.fields import FieldProblem, parse_currency
-from catalog.formats.records import DEFAULT_LIMITS, ParseLimits, ParseResult, RowError
+from catalog.formats.records import (
+    DEFAULT_LIMITS,
+    ParseLimits,
+    ParseResult,
+    ProductRecord,
+    RowError,
+)
 from catalog.formats.text_decoding import decode_catalog_text
 from catalog.formats.validation import RecordBuilder
 
@@ -51,6 +57,30 @@ def parse_catalog(
     the inner file's format. Whole-file problems raise CatalogFileError; problems of
     single rows come back in `ParseResult.errors` and never stop the parse.
     """
+    stream = open_catalog(
+        data, filename=filename, format=format, limits=limits, default_currency=default_currency
+    )
+    with _collector_paused(stream.text_chars >= _PAUSE_COLLECTOR_CHARS):
+        records = list(stream)
+    result = stream.result()
+    result.records = sorted(records, key=_row_number)
+    return result
+
+
+def open_catalog(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    format: str | None = None,  # as in parse_catalog
+    limits: ParseLimits = DEFAULT_LIMITS,
+    default_currency: str = "USD",
+) -> CatalogStream:
+    """parse_catalog one product at a time: decode and detect now, check rows as iterated.
+
+    Whole-file problems found up front raise here; those found further in (a malformed
+    row, too many rows) raise from the iteration. The stream keeps no records, so a large
+    catalog can be written out as it is read.
+    """
     try:
         currency = parse_currency(default_currency)
     except FieldProblem as problem:
@@ -77,20 +107,66 @@ def parse_catalog(
     if requested == "google":
         requested = resolve_google(text)
     format_name = requested or detect_text_format(text, filename=filename)
-
     builder = RecordBuilder(limits=limits, default_currency=currency, archive=archive)
     stats = ReadStats()
-    add, add_stray_error = builder.add, builder.add_stray_error
-    with _collector_paused(len(text) >= _PAUSE_COLLECTOR_CHARS):
-        for item in READERS[format_name](text, limits=limits, stats=stats):
+    items = READERS[format_name](text, limits=limits, stats=stats)
+    return CatalogStream(format_name, container, archive, len(text), builder, stats, items)
+
+
+class CatalogStream:
+    """The valid records of a catalog as they are checked; `result()` once it is exhausted.
+
+    Records come in the order the format's reader finishes them (source order for the
+    CSV formats); the result holds the errors and counts but no records.
+    """
+
+    def __init__(
+        self,
+        format_name: str,
+        container: str | None,
+        archive: ArchiveImages | None,
+        text_chars: int,
+        builder: RecordBuilder,
+        stats: ReadStats,
+        items: Iterator[DraftProduct | RowError],
+    ) -> None:
+        self.format = format_name
+        self.container = container
+        self.archive_images = archive
+        self.text_chars = text_chars
+        self._builder = builder
+        self._stats = stats
+        self._items = items
+
+    def __iter__(self) -> Iterator[ProductRecord]:
+        build, add_stray_error = self._builder.build, self._builder.add_stray_error
+        for item in self._items:
             if isinstance(item, RowError):
                 add_stray_error(item)
             else:
-                add(item)
-    result = builder.result(format_name=format_name, rows=stats.rows)
-    result.container = container
-    result.archive_images = archive
-    return result
+                record = build(item)
+                if record is not None:
+                    yield record
+
+    @property
+    def rows(self) -> int:
+        """Source rows read so far."""
+        return self._stats.rows
+
+    @property
+    def has_errors(self) -> bool:
+        return self._builder.error_total > 0
+
+    def result(self) -> ParseResult:
+        """Errors and counts (records left empty); call after iterating to the end."""
+        result = self._builder.result(format_name=self.format, rows=self._stats.rows)
+        result.container = self.container
+        result.archive_images = self.archive_images
+        return result
+
+
+def _row_number(record: ProductRecord) -> int:
+    return record.row_number
 
 
 # A large catalog becomes millions of small objects that all stay alive until the parse

@@ -52,6 +52,7 @@ def read_shopify(
         "variant_options": "Option1 Value",
     }
     max_sku_chars = limits.max_sku_chars
+    tag_lists: dict[str, list[str]] = {}  # a Tags cell as split; the same cells repeat
     current: DraftProduct | None = None
     current_handle = ""
     option_keys = ("Option1", "Option2", "Option3")
@@ -79,7 +80,7 @@ def read_shopify(
                 description=body,
                 brand=vendor,
                 category=product_type.strip() or product_category.strip(),
-                tags=split_list(tags),
+                tags=list(tag_lists.get(tags) or _split_tags(tag_lists, tags)),
                 published=_published(published, status),
             )
             if current.sku != handle:
@@ -138,6 +139,17 @@ _COLUMNS_READ = (
     "variant compare at price", "variant inventory qty", "variant barcode", "image src",
     "image position", "image alt text", "variant image",
 )  # fmt: skip
+
+
+def _split_tags(known: dict[str, list[str]], cell: str) -> list[str]:
+    tags = split_list(cell)
+    if len(known) >= _KNOWN_TAG_CELLS:
+        known.clear()
+    known[cell] = tags
+    return tags
+
+
+_KNOWN_TAG_CELLS = 4096
 
 
 def _published(published: str, status: str) -> bool | None:

@@ -57,6 +57,9 @@ _position = attrgetter("position")
 _price_of = attrgetter("price")
 
 Report = Callable[[int, str, str, str], None]  # row_number, field, value, message
+# price, compare-at price, stock, options, title made of the options
+_PlainValues = tuple[Decimal, Decimal | None, int | None, dict[str, str], str]
+_Key = TypeVar("_Key")
 _Value = TypeVar("_Value")
 
 
@@ -76,12 +79,14 @@ class RecordBuilder:
         archive: ArchiveImages | None = None,
     ) -> None:
         self.limits = limits
-        self.default_currency = default_currency
+        self.default_currency = shared(default_currency)
         self.archive = archive
         self.records: list[ProductRecord] = []
         self.errors: list[RowError] = []
         self.error_total = 0
         self.rejected = 0
+        self.built = 0  # valid records made, kept or not
+        self.variants_built = 0
         self._product_rows: dict[str, int] = {}
         self._variant_rows: dict[str, int] = {}
         self._prices: dict[str, Decimal] = {}  # source text -> valid price
@@ -90,11 +95,25 @@ class RecordBuilder:
         # source text -> shared(single_line(text)), for short texts (option names and
         # values, tags, brands); so short that every length limit on names and values holds
         self._lines: dict[str, str] = {}
+        # (price, compare-at, stock, *option items) source texts -> their checked values
+        self._plain_values: dict[tuple[object, ...], _PlainValues] = {}
+        self._tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # valid tag lists
         self._line_cache_chars = min(
-            _SHARED_LINE_CHARS, limits.max_name_chars, limits.max_field_chars
+            _SHARED_LINE_CHARS,
+            limits.max_name_chars,
+            limits.max_field_chars,
+            limits.max_brand_chars,
+            limits.max_alt_chars,
         )
 
     def add(self, draft: DraftProduct) -> None:
+        """Check `draft`; keep its record in `records`, or its errors."""
+        record = self.build(draft)
+        if record is not None:
+            self.records.append(record)
+
+    def build(self, draft: DraftProduct) -> ProductRecord | None:
+        """Check `draft` and return its record (not kept), or None once its errors are kept."""
         problems: list[RowError] = []
 
         def report(row_number: int, column: str, value: str, message: str) -> None:
@@ -107,8 +126,10 @@ class RecordBuilder:
         if problems or record is None:
             self.rejected += 1
             self._keep(problems)
-        else:
-            self.records.append(record)
+            return None
+        self.built += 1
+        self.variants_built += len(record.variants)
+        return record
 
     def add_stray_error(self, error: RowError) -> None:
         """An error for a source row that belongs to no product (e.g. an orphan variation)."""
@@ -116,12 +137,13 @@ class RecordBuilder:
         self._keep([error])
 
     def result(self, *, format_name: str, rows: int) -> ParseResult:
+        """The kept records (by source row), the errors and the counts of everything built."""
         self.records.sort(key=lambda record: record.row_number)
         self.errors.sort(key=lambda error: error.row_number)
         counts = ParseCounts(
             rows=rows,
-            products=len(self.records),
-            variants=sum(len(record.variants) for record in self.records),
+            products=self.built,
+            variants=self.variants_built,
             rejected=self.rejected,
             errors=self.error_total,
         )
@@ -152,8 +174,8 @@ class RecordBuilder:
         if not title or len(title) > limits.max_title_chars:
             self._text(draft.title, "title", limits.max_title_chars, "Title", fail, required=True)
         brand = self._lines.get(draft.brand) or self._shared_line(draft.brand)
-        if len(brand) > limits.max_name_chars:
-            self._text(draft.brand, "brand", limits.max_name_chars, "Brand", fail)
+        if len(brand) > limits.max_brand_chars:
+            self._text(draft.brand, "brand", limits.max_brand_chars, "Brand", fail)
         category = self._lines.get(draft.category) or self._shared_line(draft.category)
         if len(category) > limits.max_name_chars:
             self._text(draft.category, "category", limits.max_name_chars, "Category", fail)
@@ -213,10 +235,10 @@ class RecordBuilder:
             title=title,
             description_html=description_html,
             description_text=description_text,
-            brand=shared(brand),
-            category=shared(category),
+            brand=brand,  # shared already, as are category and currency
+            category=category,
             price=price,
-            currency=shared(currency),
+            currency=currency,
             compare_at_price=compare_at,
             stock=stock,
             attributes=attributes,
@@ -284,7 +306,7 @@ class RecordBuilder:
         currency = self._currencies.get(raw)
         if currency is None:
             try:
-                currency = parse_currency(raw)
+                currency = shared(parse_currency(raw))
             except FieldProblem as problem:
                 fail(name, raw, f"Currency {problem}.")
                 return None
@@ -346,15 +368,23 @@ class RecordBuilder:
         return pairs
 
     def _tags(self, raw_tags: list[str], fail: Callable[..., None]) -> list[str]:
+        key = tuple(raw_tags)
+        known = self._tag_lists.get(key)  # tag lists repeat across a catalog
+        if known is not None:
+            return list(known)
         tags: dict[str, None] = {}
         max_name_chars = self.limits.max_name_chars
         lines = self._lines
+        valid = True
         for raw in raw_tags:
             tag = lines.get(raw) or self._shared_line(raw)
             if len(tag) > max_name_chars:
+                valid = False
                 fail("tags", raw, f"A tag is longer than {self.limits.max_name_chars} characters.")
             elif tag:
                 tags.setdefault(tag, None)
+        if valid:
+            _remember(self._tag_lists, key, tuple(tags))
         return list(tags)
 
     def _shared_line(self, raw: str) -> str:
@@ -387,17 +417,29 @@ class RecordBuilder:
             return []
         refs: dict[str, ImageRef] = {}
         next_position = 1
-        max_field_chars = self.limits.max_field_chars
+        last_position = -1
+        in_order = True  # positions never decrease: no sort needed
+        max_ref_chars = self.limits.max_image_ref_chars
+        max_alt_chars = self.limits.max_alt_chars
+        lines = self._lines
         for image in drafts:
             ref: str | None = image.ref
-            if not (_PLAIN_HTTP_URL.fullmatch(image.ref) and len(image.ref) <= max_field_chars):
+            if not (_PLAIN_HTTP_URL.fullmatch(image.ref) and len(image.ref) <= max_ref_chars):
                 ref = self._image_ref(image, fail)
             if ref is None or ref in refs:
                 continue
             position = image.position if image.position is not None else next_position
-            next_position = max(next_position, position) + 1
-            alt = single_line(image.alt)[:max_field_chars] if image.alt else ""
-            refs[ref] = ImageRef(ref, position, shared(alt))
+            next_position = (position if position > next_position else next_position) + 1
+            if position < last_position:
+                in_order = False
+            last_position = position
+            alt = image.alt
+            if alt:
+                # a remembered short line is within every length limit already
+                alt = lines.get(alt) or shared(single_line(alt)[:max_alt_chars])
+            refs[ref] = ImageRef(ref, position, alt)
+        if in_order:
+            return list(refs.values())
         return sorted(refs.values(), key=_position)
 
     def _image_ref(self, image: DraftImage, fail: Callable[..., None]) -> str | None:
@@ -408,8 +450,8 @@ class RecordBuilder:
         def bad(message: str) -> None:
             fail("images", raw, message, row_number=image.row_number)
 
-        if len(raw) > self.limits.max_field_chars:
-            bad(f"Image reference is longer than {self.limits.max_field_chars} characters.")
+        if len(raw) > self.limits.max_image_ref_chars:
+            bad(f"Image reference is longer than {self.limits.max_image_ref_chars} characters.")
             return None
         if _WHITESPACE.search(raw):
             bad("Image URL must not contain spaces (encode them as %20).")
@@ -476,9 +518,25 @@ class RecordBuilder:
         """
         if raw.title or raw.currency:
             return None
-        sku = single_line(raw.sku)
+        sku = raw.sku
+        if " " in sku or not sku.isprintable():
+            sku = single_line(sku)
         if not sku or len(sku) > self.limits.max_sku_chars or sku in self._variant_rows:
             return None
+        # Price, compare-at price, stock and options repeat together across a catalog.
+        key = (raw.price, raw.compare_at_price, raw.stock, *raw.options.items())
+        known = self._plain_values.get(key)
+        if known is None:
+            known = self._plain_variant_values(raw)
+            if known is None:
+                return None
+            _remember(self._plain_values, key, known)
+        price, compare_at, stock, options, title = known
+        self._variant_rows[sku] = raw.row_number
+        return VariantRecord(sku, title or sku, dict(options), price, compare_at, stock)
+
+    def _plain_variant_values(self, raw: DraftVariant) -> _PlainValues | None:
+        """(price, compare-at price, stock, options, title from the options) when all known."""
         price = self._prices.get(raw.price)
         if price is None:
             return None
@@ -493,9 +551,7 @@ class RecordBuilder:
         options = self._plain_pairs(raw.options)
         if options is None:
             return None
-        self._variant_rows[sku] = raw.row_number
-        title = shared(" / ".join(options.values())) or sku
-        return VariantRecord(sku, title, options, price, compare_at, stock)
+        return price, compare_at, stock, options, shared(" / ".join(options.values()))
 
     def _variant(
         self,
@@ -569,7 +625,7 @@ def _option_values(variants: list[VariantRecord]) -> dict[str, dict[str, None]]:
     return values
 
 
-def _remember(cache: dict[str, _Value], raw: str, value: _Value) -> None:
+def _remember(cache: dict[_Key, _Value], raw: _Key, value: _Value) -> None:
     if len(cache) >= _CACHE_ENTRIES:
         cache.clear()
     cache[raw] = value
