@@ -37,6 +37,7 @@ PRODUCT_FIELDS = (
     "published",
     "source_format",
     "content_hash",
+    "import_hash",
 )
 
 
@@ -252,7 +253,7 @@ _STAGING_DDL = (
     f"CREATE TEMP TABLE pg_temp._import_touched ON COMMIT DROP AS "  # noqa: S608
     f"SELECT id, sku, true AS created FROM {_PRODUCT} WITH NO DATA",
 )
-# Staged products: rewrite one only when its content hash differs (or insert it, if it was
+# Staged products: rewrite one only when its import hash differs (or insert it, if it was
 # deleted since the import read the store's SKUs). The products written go to
 # _import_touched for the children's statements, each marked new when its created_at is
 # this import's timestamp (the store lock keeps other imports and upserts out meanwhile).
@@ -263,7 +264,7 @@ _UPSERT_PRODUCTS = (
     f"%(now)s, %(now)s FROM pg_temp._import_product s "
     f"ON CONFLICT (store_id, sku) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*PRODUCT_FIELDS, "updated_at"))
-    + " WHERE p.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
+    + " WHERE p.import_hash IS DISTINCT FROM EXCLUDED.import_hash "
     "RETURNING p.id, p.sku, p.created_at = %(now)s) "
     "INSERT INTO pg_temp._import_touched (id, sku, created) SELECT * FROM up"
 )
@@ -346,7 +347,7 @@ class CatalogWriter:
     Use inside the caller's transaction, as a context manager. Products new to the store
     get ids from the sequence and are COPYed, with their variants and images, straight
     into the tables. Products the store has are COPYed into temporary staging tables and
-    applied with a few set-based statements: rewritten only where the content hash
+    applied with a few set-based statements: rewritten only where the import hash
     differs, their variants replaced, their images kept where the source is unchanged,
     as ``services.products_apply`` does. A second thread runs the statements, so the
     database works on one chunk while Python parses the next.
@@ -417,8 +418,8 @@ class CatalogWriter:
         self._thread.start()
         return self
 
-    def add(self, record: ProductRecord, digest: str, *, new: bool) -> None:
-        """Queue ``record`` (with its content hash) to be written.
+    def add(self, record: ProductRecord, digest: str, stored: str, *, new: bool) -> None:
+        """Queue ``record`` (with its content and import hashes) to be written.
 
         ``new``: the store has no product with this SKU (the caller read them all under the
         store lock), so it is COPYed straight into the tables; other products go through
@@ -443,6 +444,7 @@ class CatalogWriter:
             _BOOL[published],
             record.source_format,
             digest,
+            stored,
         ]
         variants = []
         for position, variant in enumerate(record.variants):
@@ -583,7 +585,7 @@ class CatalogWriter:
         self.created += len(ids)
 
     def _write_staged(self, cursor: Any, chunk: _Chunk) -> None:
-        """Products the store has: staged, then rewritten where the content hash differs."""
+        """Products the store has: staged, then rewritten where the import hash differs."""
         for table, columns, lines in (
             ("pg_temp._import_product", _STAGE_PRODUCT_COLUMNS, chunk.products),
             ("pg_temp._import_variant", _STAGE_VARIANT_COLUMNS, chunk.variants),
@@ -625,10 +627,10 @@ def _prefixed(prefix: str, lines: str) -> str:
 
 
 def product_hashes(store_id: int) -> dict[str, str]:
-    """SKU -> content hash of the store's products (PostgreSQL: one plain scan)."""
+    """SKU -> import hash of the store's products (PostgreSQL: one plain scan)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT sku, content_hash FROM {_table(Product)} WHERE store_id = %s",  # noqa: S608
+            f"SELECT sku, import_hash FROM {_table(Product)} WHERE store_id = %s",  # noqa: S608
             [store_id],
         )
         return dict(cursor.fetchall())

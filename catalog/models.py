@@ -31,6 +31,9 @@ class Product(models.Model):
     published = models.BooleanField(null=True, blank=True)
     source_format = models.CharField(max_length=20, blank=True, default="")
     content_hash = models.CharField(max_length=64)
+    # Of everything an import stores (the content hash plus stock, images, publication):
+    # equal means a re-import has nothing to write. Blank for rows from before it existed.
+    import_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,6 +23,7 @@ from catalog.formats import (
     ProductRecord,
     VariantRecord,
     content_hash,
+    import_hash,
     open_catalog,
     parse_catalog,
 )
@@ -205,11 +206,12 @@ def _import_streaming(job: ImportJob, started: float) -> ImportJob:
                     writing = False
                     continue
                 digest = content_hash(record)
-                stored = existing.get(record.sku)
-                if stored == digest:
+                stored = import_hash(record, digest)
+                previous = existing.get(record.sku)
+                if previous == stored:
                     unchanged += 1
                 else:
-                    writer.add(record, digest, new=stored is None)
+                    writer.add(record, digest, stored, new=previous is None)
             del existing
             created, updated = writer.finish() if writing else (0, 0)
         result = stream.result()
@@ -367,7 +369,7 @@ def _safe_name(name: str | None) -> str:
 def products_apply(
     *, store: Store, records: Sequence[ProductRecord], job: ImportJob | None = None
 ) -> ApplyCounts:
-    """Upsert ``records`` by SKU. Unchanged products (same content hash) write nothing.
+    """Upsert ``records`` by SKU. Unchanged products (same import hash) write nothing.
 
     Call inside a transaction. The store row is locked so two imports of one store queue
     behind each other instead of racing on the same SKUs.
@@ -377,7 +379,7 @@ def products_apply(
     existing = {
         sku: (pk, old_hash)
         for sku, pk, old_hash in _store_products(store, [r.sku for r in records]).values_list(
-            "sku", "pk", "content_hash"
+            "sku", "pk", "import_hash"
         )
     }
     new: list[tuple[ProductRecord, str]] = []
@@ -387,7 +389,7 @@ def products_apply(
         found = existing.get(record.sku)
         if found is None:
             new.append((record, digest))
-        elif found[1] != digest:
+        elif found[1] != import_hash(record, digest):
             changed.append((found[0], record, digest))
         else:
             unchanged += 1
@@ -440,6 +442,7 @@ def _product_values(record: ProductRecord, digest: str) -> tuple[Any, ...]:
         record.published,
         record.source_format,
         digest,
+        import_hash(record, digest),
     )
 
 

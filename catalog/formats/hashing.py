@@ -77,6 +77,26 @@ def content_hash(record: ProductRecord) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def import_hash(record: ProductRecord, content_digest: str) -> str:
+    """SHA-256 hex digest of everything an import stores for the product.
+
+    The content hash leaves out what changes often without changing what should be
+    written about the product (stock, images, publication, the HTML); an import must still
+    write those, so its "unchanged" test is this digest, of the content hash plus them.
+    Which format the row came in is not part of it: the same product re-exported from
+    another platform is unchanged.
+    """
+    parts = [
+        content_digest,
+        record.description_html,
+        repr(record.stock),
+        repr(record.published),
+        *(f"{v.sku}\x1f{v.stock!r}" for v in record.variants),
+        *(f"{i.url_or_path}\x1f{i.position}\x1f{i.alt}" for i in record.image_refs),
+    ]
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
 # The JSON of canonical_fields written out directly, byte for byte what the encoder above
 # gives (keys in sorted order, same string escaping): several times faster, which matters
 # when an import hashes every product of a large catalog. Values that are not strings make

@@ -221,3 +221,31 @@ def test_import_catalog_command_prints_a_json_summary(alice: Actor, tmp_path):
     summary = json.loads(out.getvalue())
     assert (summary["status"], summary["created"], summary["rejected"]) == ("succeeded", 1, 1)
     assert summary["errors"][0]["column"] == "price"
+
+
+def test_a_reimport_that_changes_only_stock_updates_it_and_leaves_content_fresh(alice: Actor):
+    first = _import(alice, "products_export.csv", SHOPIFY)
+    shirt = Product.objects.get(store=alice.store, sku="linen-shirt")
+    # A feed re-exported after sales: the small shirt sold out, nothing else changed.
+    again = _import(alice, "products_export.csv", SHOPIFY.replace(",4,https", ",0,https"))
+
+    assert first.status == again.status == ImportStatus.SUCCEEDED
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 1, 1)
+    restocked = Product.objects.get(pk=shirt.pk)
+    assert ProductVariant.objects.get(product=shirt, sku="SHIRT-S").stock == 0
+    assert restocked.stock == 6
+    # What generation depends on did not change, so the shirt's content is not stale.
+    assert restocked.content_hash == shirt.content_hash
+
+
+def test_patching_only_stock_over_the_api_updates_it(alice: Actor):
+    client = alice.client()
+    product = client.post(
+        "/api/v1/products/", {"sku": "S-1", "title": "Mug", "price": "5.00", "stock": 3},
+        format="json",
+    ).json()  # fmt: skip
+
+    patched = client.patch(f"/api/v1/products/{product['id']}/", {"stock": 0}, format="json")
+
+    assert patched.json()["stock"] == 0
+    assert patched.json()["content_hash"] == product["content_hash"]
