@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -103,14 +104,85 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
             "tags": product.tags,
             "published": product.published,
             "content_hash": product.content_hash,
-            "variants": [_variant_dict(variant) for variant in product.variants.all()],
-            "images": [_image_dict(image) for image in product.images.all()],
+            "variants": _children(product, "variant_dicts", "variants", _variant_dict),
+            "images": _children(product, "image_dicts", "images", _image_dict),
             "created_at": _datetime(product.created_at),
             "updated_at": _datetime(product.updated_at),
         }
 
 
 _CENT = Decimal("0.01")
+
+
+def _children(product: Product, attached: str, relation: str, to_dict: Any) -> list[Any]:
+    """A list page's children were attached as dicts (attach_children); else the relation."""
+    rows = getattr(product, attached, None)
+    if rows is not None:
+        return list(rows)
+    return [to_dict(child) for child in getattr(product, relation).all()]
+
+
+def attach_children(products: list[Product]) -> None:
+    """Give a page of products their variants and images as ready dicts, in two queries.
+
+    prefetch_related builds a model instance for every child and a queryset per product:
+    about 20 ms of a 50-product page's CPU; plain rows cost a fraction of that.
+    """
+    ids = [product.pk for product in products]
+    variants: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for row in (
+        ProductVariant.objects.filter(product_id__in=ids)
+        .order_by("position", "id")
+        .values("product_id", "sku", "title", "options", "price", "compare_at_price", "stock")
+    ):
+        variants[row["product_id"]].append(
+            {
+                "sku": row["sku"],
+                "title": row["title"],
+                "options": row["options"],
+                "price": _decimal(row["price"]),
+                "compare_at_price": _decimal(row["compare_at_price"]),
+                "stock": row["stock"],
+            }
+        )
+    images: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for image in (
+        ProductImage.objects.filter(product_id__in=ids)
+        .order_by("position", "id")
+        .values(
+            "product_id",
+            "id",
+            "source",
+            "position",
+            "alt",
+            "status",
+            "error",
+            "file",
+            "thumbnail",
+            "width",
+            "height",
+            "sha256",
+        )
+    ):
+        file, thumbnail = image["file"], image["thumbnail"]
+        images[image["product_id"]].append(
+            {
+                "id": image["id"],
+                "source": image["source"],
+                "position": image["position"],
+                "alt": image["alt"],
+                "status": image["status"],
+                "error": image["error"],
+                "url": default_storage.url(file) if file else None,
+                "thumbnail_url": default_storage.url(thumbnail) if thumbnail else None,
+                "width": image["width"],
+                "height": image["height"],
+                "sha256": image["sha256"],
+            }
+        )
+    for product in products:
+        product.variant_dicts = variants[product.pk]  # type: ignore[attr-defined]
+        product.image_dicts = images[product.pk]  # type: ignore[attr-defined]
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -340,13 +412,19 @@ class ProductViewSet(
             in_stock=None if in_stock is None else in_stock.lower() in {"1", "true", "yes"},
             changed_since=changed_since,
         )
-        return products.prefetch_related("variants", "images")
+        # A list page attaches its children itself (attach_children), in two queries.
+        return (
+            products if self.action == "list" else products.prefetch_related("variants", "images")
+        )
 
     def paginate_queryset(self, queryset: Any) -> Any:
         ordering = self.request.query_params.get("ordering", "-id")
         if ordering in {"id", "-id", "title", "-title", "price", "-price"} and self.paginator:
             self.paginator.ordering = (ordering, "-id" if ordering.startswith("-") else "id")  # type: ignore[attr-defined]
-        return super().paginate_queryset(queryset)
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_children(page)
+        return page
 
     @extend_schema(parameters=PRODUCT_FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
