@@ -86,15 +86,20 @@ def import_hash(record: ProductRecord, content_digest: str) -> str:
     Which format the row came in is not part of it: the same product re-exported from
     another platform is unchanged.
     """
+    # One flat list joined once: this runs for every product of every import. Counts
+    # keep the variant and image runs apart; \x1f is a control character imports strip.
     parts = [
         content_digest,
         record.description_html,
-        repr(record.stock),
-        repr(record.published),
-        *(f"{v.sku}\x1f{v.stock!r}" for v in record.variants),
-        *(f"{i.url_or_path}\x1f{i.position}\x1f{i.alt}" for i in record.image_refs),
+        str(record.stock),
+        str(record.published),
+        str(len(record.variants)),
     ]
-    return hashlib.sha256("\x1e".join(parts).encode("utf-8")).hexdigest()
+    for variant in record.variants:
+        parts += (variant.sku, str(variant.stock))
+    for image in record.image_refs:
+        parts += (image.url_or_path, str(image.position), image.alt)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 # The JSON of canonical_fields written out directly, byte for byte what the encoder above
