@@ -205,8 +205,7 @@ def _import_streaming(job: ImportJob, started: float) -> ImportJob:
                 if all_or_nothing and stream.has_errors:
                     writing = False
                     continue
-                digest = content_hash(record)
-                stored = import_hash(record, digest)
+                digest, stored = _hashes(record)
                 previous = existing.get(record.sku)
                 if previous == stored:
                     unchanged += 1
@@ -375,22 +374,22 @@ def products_apply(
     behind each other instead of racing on the same SKUs.
     """
     _lock_store(store)
-    hashes = [content_hash(record) for record in records]
+    hashes = [_hashes(record) for record in records]
     existing = {
         sku: (pk, old_hash)
         for sku, pk, old_hash in _store_products(store, [r.sku for r in records]).values_list(
             "sku", "pk", "import_hash"
         )
     }
-    new: list[tuple[ProductRecord, str]] = []
-    changed: list[tuple[int, ProductRecord, str]] = []
+    new: list[tuple[ProductRecord, Hashes]] = []
+    changed: list[tuple[int, ProductRecord, Hashes]] = []
     unchanged = 0
-    for record, digest in zip(records, hashes, strict=True):
+    for record, pair in zip(records, hashes, strict=True):
         found = existing.get(record.sku)
         if found is None:
-            new.append((record, digest))
-        elif found[1] != import_hash(record, digest):
-            changed.append((found[0], record, digest))
+            new.append((record, pair))
+        elif found[1] != pair[1]:
+            changed.append((found[0], record, pair))
         else:
             unchanged += 1
     now = timezone.now()
@@ -426,7 +425,16 @@ def _store_products(store: Store, skus: Sequence[str]) -> QuerySet[Product]:
     return products.filter(sku__in=skus)
 
 
-def _product_values(record: ProductRecord, digest: str) -> tuple[Any, ...]:
+# A product's content hash (what generation depends on) and import hash (all it stores).
+Hashes = tuple[str, str]
+
+
+def _hashes(record: ProductRecord) -> Hashes:
+    digest = content_hash(record)
+    return digest, import_hash(record, digest)
+
+
+def _product_values(record: ProductRecord, hashes: Hashes) -> tuple[Any, ...]:
     return (
         record.title,
         record.description_html,
@@ -441,8 +449,7 @@ def _product_values(record: ProductRecord, digest: str) -> tuple[Any, ...]:
         record.tags,
         record.published,
         record.source_format,
-        digest,
-        import_hash(record, digest),
+        *hashes,
     )
 
 
