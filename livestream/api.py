@@ -25,7 +25,7 @@ from livestream.models import (
 from livestream.protocol import protocol_schema
 from livestream.schedule import ScheduleError, validate_schedule
 from shop_ai.api.pagination import IdCursorPagination
-from shop_ai.api.views import StoreScopedViewSet
+from shop_ai.api.views import StoreScopedViewSet, id_param
 
 LOCALES = ["en", "zh-CN"]
 VOICES = ["", "piper", "espeak"]
@@ -308,9 +308,9 @@ class LiveSessionViewSet(
 
     def get_queryset(self) -> QuerySet[LiveSession]:
         sessions = super().get_queryset()
-        room = self.request.query_params.get("room")
-        if room and room.isdigit():
-            sessions = sessions.filter(room_id=int(room))
+        room = id_param(self.request.query_params, "room")
+        if room is not None:
+            sessions = sessions.filter(room_id=room)
         if self.action == "retrieve":
             sessions = sessions.prefetch_related("questions")
         return sessions

@@ -218,6 +218,8 @@ def test_boundary_query_strings_get_no_5xx_and_schema_answers(case, seeded: Seed
         "/api/v1/assets/?job=x",
         "/api/v1/assets/?product=99999999999999999999",
         "/api/v1/audit/?asset=x",
+        "/api/v1/live-sessions/?room=x",
+        "/api/v1/live-sessions/?room=99999999999999999999",
     ],
 )
 def test_a_non_integer_id_filter_is_a_400_not_a_500(seeded: Seeded, path: str):
