@@ -82,6 +82,17 @@ def manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def demo_store(data_dir: str, text_provider: str) -> dict[str, str]:
+    """The embedded mode in `data_dir` with the demo store and catalog: its environment."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env |= {"SHOP_AI_DATA_DIR": data_dir, "SHOP_AI_TEXT_PROVIDER": text_provider}
+    env["SHOP_AI_LOG_LEVEL"] = "WARNING"
+    manage(env, "migrate", "-v0")
+    manage(env, "seed_demo")
+    manage(env, "import_catalog", str(ROOT / "demo" / "demo_catalog.zip"), "--store", "demo")
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--text-provider", default="template")
@@ -95,12 +106,7 @@ def main() -> None:
         one_process(args.text_provider)
         return
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        env |= {"SHOP_AI_DATA_DIR": data_dir, "SHOP_AI_TEXT_PROVIDER": args.text_provider}
-        env["SHOP_AI_LOG_LEVEL"] = "WARNING"
-        manage(env, "migrate", "-v0")
-        manage(env, "seed_demo")
-        manage(env, "import_catalog", str(ROOT / "demo" / "demo_catalog.zip"), "--store", "demo")
+        env = demo_store(data_dir, args.text_provider)
         packs, cached = [], []
         for sku in SKUS:
             started = time.perf_counter()
@@ -145,12 +151,7 @@ def main() -> None:
 
 def one_process(text_provider: str) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        env |= {"SHOP_AI_DATA_DIR": data_dir, "SHOP_AI_TEXT_PROVIDER": text_provider}
-        env["SHOP_AI_LOG_LEVEL"] = "WARNING"
-        manage(env, "migrate", "-v0")
-        manage(env, "seed_demo")
-        manage(env, "import_catalog", str(ROOT / "demo" / "demo_catalog.zip"), "--store", "demo")
+        env = demo_store(data_dir, text_provider)
         code = f"SKUS = {SKUS!r}\n{PACKS_IN_ONE_PROCESS}"
         packs = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
     warm = [pack["seconds"] for pack in packs[1:]]
