@@ -15,7 +15,7 @@ from content.layouts.canvas import (
     paste_centred,
     radial_glow,
 )
-from content.layouts.colors import WHITE, mix, readable_on, with_alpha
+from content.layouts.colors import RGB, WHITE, mix, readable_on, with_alpha
 from content.layouts.components import (
     ICON_KINDS,
     build_offer_burst,
@@ -95,7 +95,6 @@ def render_marketplace_main(inp: LayoutInput, kit: BrandKit) -> Image.Image:
 
 def render_hero_banner(inp: LayoutInput, kit: BrandKit) -> Image.Image:
     """1920x1080 banner: brand gradient, copy and price on the left, product on the right."""
-    height = HERO_SIZE[1]
     canvas = linear_gradient(HERO_SIZE, kit.primary, kit.secondary, angle=25).convert("RGBA")
     ink = readable_on(mix(kit.primary, kit.secondary, 0.35), kit.text)
 
@@ -114,6 +113,16 @@ def render_hero_banner(inp: LayoutInput, kit: BrandKit) -> Image.Image:
     contact_shadow(canvas, product_box, strength=110)
     product_box = paste_centred(canvas, product, product_centre)
 
+    draw_hero_copy(canvas, inp, kit, ink=ink, product_box=product_box)
+    return _finish(canvas)
+
+
+def draw_hero_copy(
+    canvas: Image.Image, inp: LayoutInput, kit: BrandKit, *, ink: RGB, product_box: Box
+) -> None:
+    """The hero banner's left column (brand, headline, subheadline, price) and its stickers,
+    drawn over whatever background: the composed gradient or a generated scene."""
+    height = canvas.height
     left, column = 130, 860
     draw_brand_mark(
         canvas,
@@ -170,7 +179,6 @@ def render_hero_banner(inp: LayoutInput, kit: BrandKit) -> Image.Image:
         top += sub.height
     if tag:
         _paste_sticker(canvas, tag, left, top + gap_tag)
-
     if inp.offer_badge_text:
         burst = build_offer_burst(
             inp.offer_badge_text,
@@ -184,7 +192,6 @@ def render_hero_banner(inp: LayoutInput, kit: BrandKit) -> Image.Image:
     stamp_ai_label(
         canvas, inp.ai_label_text, corner="top-right", family=kit.font_family, locale=inp.locale
     )
-    return _finish(canvas)
 
 
 def render_feature_card(inp: LayoutInput, kit: BrandKit) -> Image.Image:

@@ -34,7 +34,7 @@ from content.layouts.components import (
 from content.layouts.cutout import cut_out_product_cached
 from content.layouts.inputs import BrandKit, LayoutInput
 from content.layouts.labels import stamp_ai_label
-from content.layouts.layouts import HERO_SIZE, STORY_SIZE
+from content.layouts.layouts import HERO_SIZE, STORY_SIZE, draw_hero_copy
 from content.layouts.text import FittedText, draw_text_block, fit_text
 from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
 from content.providers.images import ComposeImages, RenderedImage
@@ -421,7 +421,6 @@ def _place_product(
 def render_scene_hero(scene: Image.Image, inp: LayoutInput, kit: BrandKit) -> Image.Image:
     """1920x1080: the scene, a brand-coloured scrim under the copy on the left, the product
     standing on the right."""
-    height = HERO_SIZE[1]
     canvas = cover(scene, HERO_SIZE).convert("RGBA")
     canvas.alpha_composite(
         scrim(HERO_SIZE, kit.primary, start_alpha=225, hold=0.4, fade_to=0.66, vertical=False)
@@ -429,59 +428,7 @@ def render_scene_hero(scene: Image.Image, inp: LayoutInput, kit: BrandKit) -> Im
     ink = readable_on(kit.primary, kit.text)
     product_box = _place_product(canvas, inp, (1410, 580), (760, 800))
 
-    left, column = 130, 860
-    draw_brand_mark(
-        canvas,
-        logo=kit.logo,
-        brand_name=inp.brand_name,
-        box=(left, 96, left + 520, 146),
-        colour=ink,
-        family=kit.font_family,
-        locale=inp.locale,
-    )
-    headline = _fit(
-        inp.headline, kit, inp, box=(column, 380), sizes=(108, 56), max_lines=3, weight=800
-    )
-    sub = _fit(
-        inp.subheadline, kit, inp, box=(column - 60, 200), sizes=(46, 28), max_lines=3, weight=400
-    )
-    tag = (
-        build_price_tag(
-            price=inp.price_text,
-            compare_at=inp.compare_at_text,
-            height=112,
-            fill=WHITE,
-            text_colour=kit.primary,
-            family=kit.font_family,
-            locale=inp.locale,
-        )
-        if inp.price_text
-        else None
-    )
-    gap_sub, gap_tag = (40 if sub.lines else 0), (64 if tag else 0)
-    stack = headline.height + gap_sub + sub.height + gap_tag + (tag.height if tag else 0)
-    top = max(200, (height - stack) // 2 + 20)
-    draw = ImageDraw.Draw(canvas)
-    draw_text_block(draw, headline, left=left, top=top, fill=ink)
-    top += headline.height + gap_sub
-    if sub.lines:
-        draw_text_block(draw, sub, left=left, top=top, fill=with_alpha(ink, 225))
-        top += sub.height
-    if tag:
-        _paste_sticker(canvas, tag, left, top + gap_tag)
-    if inp.offer_badge_text:
-        burst = build_offer_burst(
-            inp.offer_badge_text,
-            diameter=250,
-            fill=kit.accent,
-            text_colour=readable_on(kit.accent, kit.text),
-            family=kit.font_family,
-            locale=inp.locale,
-        )
-        _paste_sticker(canvas, burst, product_box[0] - 190, product_box[1] + 10)
-    stamp_ai_label(
-        canvas, inp.ai_label_text, corner="top-right", family=kit.font_family, locale=inp.locale
-    )
+    draw_hero_copy(canvas, inp, kit, ink=ink, product_box=product_box)
     return canvas.convert("RGB")
 
 
