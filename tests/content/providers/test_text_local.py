@@ -11,6 +11,7 @@ from content.providers.base import ProviderUnavailable
 from content.providers.text import CopyRequest, writer_for
 from content.providers.text.local import (
     MODEL_PATH_SETTING,
+    QUANTIZE_SETTING,
     SMOLLM2_PACKAGE,
     LocalLlmWriter,
     default_gguf_path,
@@ -37,6 +38,11 @@ def test_a_missing_package_names_the_package_and_the_setting(monkeypatch):
 def test_a_wrong_model_path_names_the_setting(tmp_path: Path):
     with pytest.raises(ProviderUnavailable, match=MODEL_PATH_SETTING):
         LocalLlmWriter(tmp_path / "nothing-here.gguf").check_available()
+
+
+def test_an_unknown_quantize_mode_names_the_setting():
+    with pytest.raises(ProviderUnavailable, match=QUANTIZE_SETTING):
+        LocalLlmWriter(quantize="int4").check_available()
 
 
 def test_writer_for_builds_the_local_writer_without_loading_it(tmp_path: Path):
@@ -69,6 +75,18 @@ def test_first_load_converts_the_gguf_into_the_cache_dir(local_writer: LocalLlmW
     for name in ("config.json", "model.safetensors", "tokenizer.json", "shop_ai_source.json"):
         assert (local_writer.cache_dir / name).is_file()
     assert local_writer.loaded() is loaded  # cached per process
+
+
+@pytest.mark.slow
+def test_linear_layers_run_as_int8_by_default(local_writer: LocalLlmWriter):
+    import torch
+
+    model = local_writer.loaded().model
+    linear_layers = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    quantized = [m for m in model.modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)]
+
+    assert linear_layers == []
+    assert len(quantized) == 30 * 7 + 1  # q, k, v, o, gate, up, down per layer + output
 
 
 @pytest.mark.slow
