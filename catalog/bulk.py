@@ -38,6 +38,7 @@ PRODUCT_FIELDS = (
     "source_format",
     "content_hash",
     "import_hash",
+    "source_digest",
 )
 
 
@@ -445,6 +446,7 @@ class CatalogWriter:
             record.source_format,
             digest,
             stored,
+            record.source_digest,
         ]
         variants = []
         for position, variant in enumerate(record.variants):
@@ -626,14 +628,22 @@ def _prefixed(prefix: str, lines: str) -> str:
     return prefix + lines.replace("\n", "\n" + prefix) + "\n"
 
 
-def product_hashes(store_id: int) -> dict[str, str]:
-    """SKU -> import hash of the store's products (PostgreSQL: one plain scan)."""
+def product_hashes(store_id: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Of the store's products, in one plain scan: SKU -> import hash, and source digest ->
+    SKU for those that have one."""
+    hashes: dict[str, str] = {}
+    sources: dict[str, str] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT sku, import_hash FROM {_table(Product)} WHERE store_id = %s",  # noqa: S608
+            f"SELECT sku, import_hash, source_digest FROM {_table(Product)} "  # noqa: S608
+            "WHERE store_id = %s",
             [store_id],
         )
-        return dict(cursor.fetchall())
+        for sku, stored, source_digest in cursor.fetchall():
+            hashes[sku] = stored
+            if source_digest:
+                sources[source_digest] = sku
+    return hashes, sources
 
 
 def _may_skip_triggers(cursor: Any) -> bool:

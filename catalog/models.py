@@ -15,7 +15,10 @@ class Product(models.Model):
     an older hash is stale.
     """
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
+    # No index of its own: unique (store, sku) and the (store, ...) indexes lead with it.
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="products", db_index=False
+    )
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=255)
     description_html = models.TextField(blank=True, default="")
@@ -34,6 +37,9 @@ class Product(models.Model):
     # Of everything an import stores (the content hash plus stock, images, publication):
     # equal means a re-import has nothing to write. Blank for rows from before it existed.
     import_hash = models.CharField(max_length=64, blank=True, default="")
+    # Of the source rows the last import wrote this product from (catalog.formats.sources):
+    # a re-import whose rows hash the same skips checking them. Blank after any other write.
+    source_digest = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,7 +59,10 @@ class Product(models.Model):
 
 class ProductVariant(models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    # Indexed by unique (product, sku), which leads with it.
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants", db_index=False
+    )
     sku = models.CharField(max_length=64)
     title = models.CharField(max_length=255, blank=True, default="")
     options = models.JSONField(default=dict, blank=True)
@@ -82,7 +91,10 @@ class ProductImage(models.Model):
     """An image of a product: first its source (URL or ZIP member), then the checked file."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    # Indexed by unique (product, source), which leads with it.
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", db_index=False
+    )
     source = models.CharField(max_length=2048)
     position = models.PositiveIntegerField(default=0)
     alt = models.CharField(max_length=512, blank=True, default="")

@@ -180,17 +180,20 @@ def _import_streaming(job: ImportJob, started: float) -> ImportJob:
     row stops the writing (the rest is still checked for the report) and the transaction
     is rolled back; a cancel request seen between chunks rolls it back too.
     """
-    stream = open_catalog(
-        _read_source(job),
-        filename=job.source_name,
-        format=None if job.requested_format == "auto" else job.requested_format,
-        default_currency=job.store.currency,
-    )
+    data = _read_source(job)
     all_or_nothing = job.policy == ImportPolicy.ALL_OR_NOTHING
     cancel = _CancelWatch(job.pk)
     with transaction.atomic():
         _lock_store(job.store)
-        existing = bulk.product_hashes(job.store_id)
+        existing, sources = bulk.product_hashes(job.store_id)
+        # Products whose rows are those they were stored from are counted, not checked.
+        stream = open_catalog(
+            data,
+            filename=job.source_name,
+            format=None if job.requested_format == "auto" else job.requested_format,
+            default_currency=job.store.currency,
+            known_sources=sources,
+        )
         unchanged = 0
         with bulk.CatalogWriter(
             store_id=job.store_id, job_id=job.pk, on_chunk=cancel.check
@@ -211,7 +214,8 @@ def _import_streaming(job: ImportJob, started: float) -> ImportJob:
                     unchanged += 1
                 else:
                     writer.add(record, digest, stored, new=previous is None)
-            del existing
+            del existing, sources
+            unchanged += stream.unchanged
             created, updated = writer.finish() if writing else (0, 0)
         result = stream.result()
         _note_parse(job, result)
@@ -450,6 +454,7 @@ def _product_values(record: ProductRecord, hashes: Hashes) -> tuple[Any, ...]:
         record.published,
         record.source_format,
         *hashes,
+        record.source_digest,
     )
 
 

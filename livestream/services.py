@@ -212,7 +212,11 @@ def platform_event_record(
     if kind == EventKind.STOCK:
         if stock is None or stock < 0:
             raise DomainError("A stock event needs a stock of 0 or more.", code="invalid_stock")
-        Product.objects.filter(pk=product.pk).update(stock=stock, updated_at=timezone.now())
+        # Blank hashes: the stored product no longer matches its last import, so
+        # re-importing that file writes the file's stock back instead of skipping it.
+        Product.objects.filter(pk=product.pk).update(
+            stock=stock, import_hash="", source_digest="", updated_at=timezone.now()
+        )
     event = EngagementEvent.objects.create(
         session=session,
         kind=kind,

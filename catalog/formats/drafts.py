@@ -53,6 +53,8 @@ class DraftProduct:
     published: bool | None = None
     # problems a reader found while assembling the product (bad attribute syntax, ...)
     problems: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # the hash of the product's raw rows, from readers that make one (catalog.formats.sources)
+    source_digest: str = ""
 
     def problem(self, row_number: int, column: str, value: str, message: str) -> None:
         self.problems.append((row_number, column, value, message))

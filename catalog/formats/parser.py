@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from catalog.formats import google_merchant, native, shopify, woocommerce
@@ -25,6 +25,7 @@ from catalog.formats.records import (
     ProductRecord,
     RowError,
 )
+from catalog.formats.sources import digest_seed
 from catalog.formats.text_decoding import decode_catalog_text
 from catalog.formats.validation import RecordBuilder
 
@@ -39,6 +40,8 @@ READERS: dict[str, Reader] = {
     native.JSON_FORMAT: native.read_native_json,
     native.JSONL_FORMAT: native.read_native_jsonl,
 }
+# Readers that can hash each product's raw rows (catalog.formats.sources).
+DIGESTING_READERS = frozenset({shopify.FORMAT})
 
 
 def parse_catalog(
@@ -57,8 +60,14 @@ def parse_catalog(
     the inner file's format. Whole-file problems raise CatalogFileError; problems of
     single rows come back in `ParseResult.errors` and never stop the parse.
     """
+    # Records carry their source digests, so a later streamed import can skip them.
     stream = open_catalog(
-        data, filename=filename, format=format, limits=limits, default_currency=default_currency
+        data,
+        filename=filename,
+        format=format,
+        limits=limits,
+        default_currency=default_currency,
+        known_sources={},
     )
     with _collector_paused(stream.text_chars >= _PAUSE_COLLECTOR_CHARS):
         records = list(stream)
@@ -74,12 +83,18 @@ def open_catalog(
     format: str | None = None,  # as in parse_catalog
     limits: ParseLimits = DEFAULT_LIMITS,
     default_currency: str = "USD",
+    known_sources: Mapping[str, str] | None = None,
 ) -> CatalogStream:
     """parse_catalog one product at a time: decode and detect now, check rows as iterated.
 
     Whole-file problems found up front raise here; those found further in (a malformed
     row, too many rows) raise from the iteration. The stream keeps no records, so a large
     catalog can be written out as it is read.
+
+    `known_sources` (source digest -> SKU, possibly empty) asks for source digests: each
+    record carries the digest of its rows, and a product whose digest is known is counted
+    in `unchanged` instead of being checked and yielded. Only some readers make digests,
+    and never for a ZIP, whose image files the rows do not cover.
     """
     try:
         currency = parse_currency(default_currency)
@@ -107,9 +122,15 @@ def open_catalog(
     if requested == "google":
         requested = resolve_google(text)
     format_name = requested or detect_text_format(text, filename=filename)
-    builder = RecordBuilder(limits=limits, default_currency=currency, archive=archive)
+    builder = RecordBuilder(
+        limits=limits, default_currency=currency, archive=archive, known_sources=known_sources
+    )
     stats = ReadStats()
-    items = READERS[format_name](text, limits=limits, stats=stats)
+    if known_sources is not None and archive is None and format_name in DIGESTING_READERS:
+        seed = digest_seed(format_name=format_name, currency=currency, limits=limits)
+        items = READERS[format_name](text, limits=limits, stats=stats, digest_seed=seed)
+    else:
+        items = READERS[format_name](text, limits=limits, stats=stats)
     return CatalogStream(format_name, container, archive, len(text), builder, stats, items)
 
 
@@ -140,9 +161,12 @@ class CatalogStream:
 
     def __iter__(self) -> Iterator[ProductRecord]:
         build, add_stray_error = self._builder.build, self._builder.add_stray_error
+        claim = self._builder.claim_unchanged if self._builder.known_sources else None
         for item in self._items:
             if isinstance(item, RowError):
                 add_stray_error(item)
+            elif claim is not None and item.source_digest and claim(item):
+                continue  # counted in `unchanged`
             else:
                 record = build(item)
                 if record is not None:
@@ -152,6 +176,11 @@ class CatalogStream:
     def rows(self) -> int:
         """Source rows read so far."""
         return self._stats.rows
+
+    @property
+    def unchanged(self) -> int:
+        """Products counted unchanged by their source digest (never yielded)."""
+        return self._builder.unchanged
 
     @property
     def has_errors(self) -> bool:

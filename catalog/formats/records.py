@@ -64,6 +64,7 @@ class ProductRecord:
     variants: list[VariantRecord]
     source_format: str
     published: bool | None = None
+    source_digest: str = ""  # of the raw rows it was read from, when the reader makes one
 
 
 @dataclass(frozen=True, slots=True)

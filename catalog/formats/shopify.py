@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from catalog.formats.csv_rows import ReadStats, read_table
 from catalog.formats.drafts import DraftImage, DraftProduct, DraftVariant
 from catalog.formats.fields import parse_bool, shortened_key, split_list
 from catalog.formats.records import ParseLimits, RowError
+from catalog.formats.sources import header_bytes, row_bytes
 
 FORMAT = "shopify_csv"
 _DEFAULT_OPTION = ("title", "default title")  # Shopify's placeholder for "no options"
@@ -20,7 +22,7 @@ def looks_like_shopify(header: set[str]) -> bool:
 
 
 def read_shopify(
-    text: str, *, limits: ParseLimits, stats: ReadStats
+    text: str, *, limits: ParseLimits, stats: ReadStats, digest_seed: Any = None
 ) -> Iterator[DraftProduct | RowError]:
     """The product SKU is the handle; variant SKUs key the variants.
 
@@ -31,8 +33,16 @@ def read_shopify(
     A product whose only variant is Shopify's "Default Title" gets no variants: its price,
     compare-at price and stock move to the product. Rows of one handle must be consecutive,
     as Shopify writes them; a handle seen again later is reported as a duplicate.
+
+    With `digest_seed` (catalog.formats.sources), each draft carries the digest of its
+    rows, the header before them.
     """
     table = read_table(text, limits=limits, stats=stats)
+    seed = None
+    if digest_seed is not None:
+        seed = digest_seed.copy()
+        seed.update(header_bytes(table.raw_header))
+    hasher = None
     pick = table.picker(_COLUMNS_READ)
     columns = {
         "sku": table.label("handle"),
@@ -70,7 +80,8 @@ def read_shopify(
             continue
         if current is None or handle != current_handle:
             if current is not None:
-                yield _finish(current)
+                yield _finish(current, hasher)
+            hasher = None if seed is None else seed.copy()
             current = DraftProduct(
                 row_number,
                 FORMAT,
@@ -94,6 +105,8 @@ def read_shopify(
                 option2_name.strip() or "Option2",
                 option3_name.strip() or "Option3",
             )
+        if hasher is not None:
+            hasher.update(row_bytes(row))
         option1_value = option1_value.strip()
         if option1_value or variant_sku.strip() or variant_price.strip():
             options: dict[str, str] = {}
@@ -129,7 +142,7 @@ def read_shopify(
             )
             current.images.append(DraftImage(row_number, image_src, position, image_alt))
     if current is not None:
-        yield _finish(current)
+        yield _finish(current, hasher)
 
 
 _COLUMNS_READ = (
@@ -159,7 +172,9 @@ def _published(published: str, status: str) -> bool | None:
     return parse_bool(published)
 
 
-def _finish(draft: DraftProduct) -> DraftProduct:
+def _finish(draft: DraftProduct, hasher: Any) -> DraftProduct:
+    if hasher is not None:
+        draft.source_digest = hasher.hexdigest()
     if len(draft.variants) == 1:
         only = draft.variants[0]
         real_options = {

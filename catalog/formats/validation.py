@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from operator import attrgetter
 from typing import TypeVar
@@ -77,8 +77,12 @@ class RecordBuilder:
         limits: ParseLimits,
         default_currency: str,
         archive: ArchiveImages | None = None,
+        known_sources: Mapping[str, str] | None = None,
     ) -> None:
         self.limits = limits
+        # source digest -> SKU of products stored from exactly those rows (claim_unchanged)
+        self.known_sources = known_sources or {}
+        self.unchanged = 0
         self.default_currency = shared(default_currency)
         self.archive = archive
         self.records: list[ProductRecord] = []
@@ -130,6 +134,33 @@ class RecordBuilder:
         self.built += 1
         self.variants_built += len(record.variants)
         return record
+
+    def claim_unchanged(self, draft: DraftProduct) -> bool:
+        """Count `draft` as unchanged, unchecked, when its rows are those its product was
+        stored from (see catalog.formats.sources); False sends it through build().
+
+        Only the plain case is claimed: a SKU and variant SKUs of its own that this file
+        has not used yet. Anything else (a duplicate to report, a variant SKU to derive)
+        takes the full checks, which report exactly as they would have.
+        """
+        sku = self.known_sources.get(draft.source_digest)
+        if sku is None or draft.problems or sku != single_line(draft.sku):
+            return False
+        if sku in self._product_rows:
+            return False
+        variant_rows = self._variant_rows
+        variant_skus = [single_line(variant.sku) for variant in draft.variants]
+        if len(set(variant_skus)) != len(variant_skus) or any(
+            not variant_sku or variant_sku in variant_rows for variant_sku in variant_skus
+        ):
+            return False
+        self._product_rows[sku] = draft.row_number
+        for variant, variant_sku in zip(draft.variants, variant_skus, strict=True):
+            variant_rows[variant_sku] = variant.row_number
+        self.built += 1
+        self.variants_built += len(variant_skus)
+        self.unchanged += 1
+        return True
 
     def add_stray_error(self, error: RowError) -> None:
         """An error for a source row that belongs to no product (e.g. an orphan variation)."""
@@ -247,6 +278,7 @@ class RecordBuilder:
             variants=variants,
             source_format=draft.source_format,
             published=draft.published,
+            source_digest=draft.source_digest,
         )
 
     @staticmethod

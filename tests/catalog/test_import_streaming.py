@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from catalog import bulk, services
 from catalog.formats import parse_catalog
+from catalog.formats.validation import RecordBuilder
 from catalog.models import (
     ImportJob,
     ImportPolicy,
@@ -179,6 +181,38 @@ def test_reimporting_the_same_file_writes_no_row(alice: Actor, chunk_size: int):
         "variants": set(ProductVariant.objects.filter(store=alice.store).values_list("pk")),
         "images": set(ProductImage.objects.filter(store=alice.store).values_list("pk")),
     }
+
+
+def test_a_reimport_counts_products_from_unchanged_rows_without_checking_them(
+    alice: Actor, monkeypatch: pytest.MonkeyPatch
+):
+    _import(alice, SECOND)
+
+    def no_checks(self: RecordBuilder, draft: object) -> None:
+        raise AssertionError("a product from unchanged rows was checked")
+
+    monkeypatch.setattr(RecordBuilder, "build", no_checks)
+    again = _import(alice, SECOND)
+
+    assert again.status == ImportStatus.SUCCEEDED, again.error_message
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 3)
+
+
+def test_a_product_edited_since_its_import_is_rewritten_from_the_file(alice: Actor):
+    _import(alice, SECOND)
+    hat = Product.objects.get(store=alice.store, sku="wool-hat")
+    services.products_upsert_json(
+        store=alice.store,
+        items=[{"sku": "wool-hat", "title": "Renamed hat", "price": "5.00"}],
+    )
+    assert Product.objects.get(pk=hat.pk).source_digest == ""
+
+    again = _import(alice, SECOND)
+
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 1, 2)
+    hat.refresh_from_db()
+    assert (hat.title, hat.price) == ("Wool hat", Decimal("19.50"))
+    assert hat.source_digest  # stored again: the next re-import may skip it
 
 
 def test_all_or_nothing_rolls_back_chunks_already_written(alice: Actor, monkeypatch):
