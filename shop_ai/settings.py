@@ -246,8 +246,8 @@ SHOP_AI_RETRY_BACKOFF_S = float(os.environ.get("SHOP_AI_RETRY_BACKOFF_S", "1"))
 # --- Generation providers -------------------------------------------------------------------
 # Each names a backend in content/providers; a backend whose files are missing refuses to
 # start with a message naming the setting to change.
-# "template" is the default writer: measured here, SmolLM2-135M ("local") spends ~15 s a
-# product (int8) and its copy failed the grounding/compliance checks every time, so the
+# "template" is the default writer: measured here, SmolLM2-135M ("local") spends ~5 s a
+# product (int8, guided decoding) and its copy failed the grounding checks every time, so the
 # template's copy was used anyway. Set "local" or "openai" to use a model.
 SHOP_AI_TEXT_PROVIDER = os.environ.get("SHOP_AI_TEXT_PROVIDER", "template")
 SHOP_AI_TEXT_OPTIONS: dict[str, dict[str, object]] = {

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
+from content.providers.text import guided
 from content.providers.text.product_copy import (
     Completion,
     CopyRequest,
     CopyResult,
-    json_object_closed,
 )
-from content.providers.text.prompting import JSON_PREFILL, chat_messages, result_from_output
+from content.providers.text.prompting import chat_messages, result_from_output
 from content.providers.text.template import TemplateWriter
 
 MODEL_PATH_SETTING = "SHOP_AI_TEXT_MODEL_PATH"
@@ -267,6 +267,53 @@ class _Generation:
     seconds: float
 
 
+def torch_inference_mode() -> Any:
+    import torch
+
+    return torch.inference_mode()
+
+
+class _ModelDecoder(guided.Decoder):
+    """guided.Decoder over a loaded model and its KV cache, with the writer's sampling."""
+
+    def __init__(self, writer: LocalLlmWriter, loaded: LoadedModel) -> None:
+        import torch
+
+        self.writer = writer
+        self.loaded = loaded
+        self.generator = torch.Generator().manual_seed(writer.seed)
+        self.past: Any = None
+        self.logits: Any = None
+        self.generated: list[int] = []  # the model's own tokens, for the repetition penalty
+        self.prompt_tokens = 0
+
+    def _forward(self, ids: list[int]) -> None:
+        import torch
+
+        output = self.loaded.model(
+            input_ids=torch.tensor([ids]), past_key_values=self.past, use_cache=True
+        )
+        self.past = output.past_key_values
+        self.logits = output.logits[0, -1]
+
+    def feed(self, text: str) -> None:
+        ids = self.loaded.tokenizer(text, add_special_tokens=False)["input_ids"]
+        if self.past is None:
+            self.prompt_tokens = len(ids)
+        if ids:
+            self._forward(ids)
+
+    def next_token(self) -> int:
+        return self.writer._next_token(self.logits, self.generated, self.loaded, self.generator)
+
+    def accept(self, token: int) -> None:
+        self.generated.append(token)
+        self._forward([token])
+
+    def text(self, tokens: list[int]) -> str:
+        return str(self.loaded.tokenizer.decode(tokens, skip_special_tokens=True))
+
+
 class LocalLlmWriter:
     """Copy from SmolLM2-135M-Instruct on the CPU, checked, with the template as fallback."""
 
@@ -318,6 +365,7 @@ class LocalLlmWriter:
         }
 
     def write(self, request: CopyRequest) -> CopyResult:
+        """Copy written into our JSON skeleton (content.providers.text.guided), checked."""
         started = time.perf_counter()
         loaded = self.loaded()
         # The shot list is planned from the script instead of asked for: at ~18 tokens a
@@ -326,17 +374,24 @@ class LocalLlmWriter:
         prompt = loaded.tokenizer.apply_chat_template(
             chat_messages(request, shot_list=False), add_generation_prompt=True, tokenize=False
         )
-        prompt += JSON_PREFILL
-        generation = self._generate(
-            loaded,
-            prompt,
-            max_new_tokens=self.max_new_tokens,
-            on_token=None,
-            stop=lambda text: json_object_closed(JSON_PREFILL + text),
+        prompt += guided.PREFILL
+        decoder = _ModelDecoder(self, loaded)
+        try:
+            with torch_inference_mode():
+                decoder.feed(prompt)
+                output = guided.write_fields(decoder, max_tokens=self.max_new_tokens)
+        except RuntimeError as error:  # out of memory, bad weights
+            raise ProviderError(f"local generation failed: {error}") from error
+        generation = _Generation(
+            text=output.json(),
+            input_tokens=decoder.prompt_tokens,
+            output_tokens=output.tokens,
+            seconds=time.perf_counter() - started,
         )
-        output = JSON_PREFILL + generation.text
         provenance = self._provenance(prompt, generation, self.max_new_tokens, started)
-        return result_from_output(request, output, provenance=provenance, template=self.template)
+        return result_from_output(
+            request, generation.text, provenance=provenance, template=self.template
+        )
 
     def complete(
         self,

@@ -449,29 +449,6 @@ def first_json_object(text: str) -> dict[str, Any]:
     raise CopyParseError("no JSON object found in the output")
 
 
-def json_object_closed(text: str) -> bool:
-    """True once `text` holds a complete top-level JSON object (so generation can stop)."""
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char == "{":
-            depth += 1
-        elif char == "}" and depth > 0:
-            depth -= 1
-            if depth == 0:
-                return True
-    return False
-
-
 # A sentence ends at . ! ? followed by a space or the end ("12.99" stays whole), or at
 # Chinese full stops, which need no space after them.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<=[。！？])\s*")  # noqa: RUF001

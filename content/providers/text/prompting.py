@@ -47,9 +47,6 @@ from content.providers.text.product_copy import (
 from content.providers.text.shots import plan_shots
 from content.providers.text.template import TemplateWriter, has_offer
 
-# Small models follow a format best when the reply is already started for them.
-JSON_PREFILL = '{"headline": "'
-
 _LANGUAGES = {"en": "English", "zh-CN": "Simplified Chinese (简体中文)"}
 
 

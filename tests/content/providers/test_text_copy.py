@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from content.providers.text import CopyParseError, CopyRequest, ProductCopy, check_copy
-from content.providers.text.product_copy import first_json_object, json_object_closed
+from content.providers.text.product_copy import first_json_object
 from tests.content.providers.text_facts import MUG
 
 GOOD: dict[str, Any] = {
@@ -99,11 +99,6 @@ def test_skips_a_broken_object_and_takes_the_next_one():
 def test_unusable_output_raises_a_parse_error(output):
     with pytest.raises(CopyParseError):
         ProductCopy.from_json(output)
-
-
-def test_json_object_closed_ignores_braces_inside_strings():
-    assert not json_object_closed('{"headline": "a } b"')
-    assert json_object_closed('{"a": {"b": 1}} trailing')
 
 
 def test_findings_point_into_the_whole_copy_text():
