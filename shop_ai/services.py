@@ -140,12 +140,13 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
     if not raw_key.startswith(API_KEY_PREFIX) or "." not in raw_key:
         return None
     prefix, _, secret = raw_key[len(API_KEY_PREFIX) :].partition(".")
-    api_key = (
-        ApiKey.objects.select_related("store")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
-    if api_key is None or not hmac.compare_digest(api_key.secret_hash, hash_secret(secret)):
+    try:
+        # get(), not first(): the prefix is unique, and first() would compile an ORDER BY
+        # on every API request for nothing.
+        api_key = ApiKey.objects.select_related("store").get(prefix=prefix, revoked_at__isnull=True)
+    except ApiKey.DoesNotExist:
+        return None
+    if not hmac.compare_digest(api_key.secret_hash, hash_secret(secret)):
         return None
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:

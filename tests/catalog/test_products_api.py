@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from catalog.api import ProductSerializer, attach_children
+from catalog.api import PRODUCT_COLUMNS, ProductSerializer, attach_children, product_outputs
 from catalog.models import Product
 from tests.conftest import Actor
 from tests.factories import make_product
@@ -206,6 +206,13 @@ def test_the_direct_product_representation_matches_drfs_generic_one(alice: Actor
         assert serializer.to_representation(product) == generic
         assert serializer.to_representation(listed) == generic
         representations.append(generic)
+
+    assert product_outputs(list(products.values(*PRODUCT_COLUMNS))) == representations
+    client = alice.client()
+    assert client.get("/api/v1/products/?ordering=title").json()["results"] == representations
+    assert [client.get(f"/api/v1/products/{p['id']}/").json() for p in representations] == (
+        representations
+    )
 
     photo, plain = representations
     assert len(photo["variants"]) == 2
