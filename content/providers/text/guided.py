@@ -47,7 +47,7 @@ PREFILL = '{"' + COPY_FIELDS[0].key + '": "'
 
 
 class Decoder:
-    """What guided decoding needs from a model: feed text, pick a token, take one back."""
+    """What guided decoding needs from a model: feed text, pick a token, accept it."""
 
     def feed(self, text: str) -> None:
         """Append `text` (ours, not the model's) to the context."""
@@ -69,7 +69,6 @@ class Decoder:
 class GuidedOutput:
     values: dict[str, Any]
     tokens: int  # tokens the model picked
-    exhausted: bool  # the overall budget ran out before every field was written
 
     def json(self) -> str:
         return json.dumps(self.values, ensure_ascii=False)
@@ -114,8 +113,8 @@ def write_fields(
             values[field.key] = items
             closing = '"]'
         if budget <= 0:
-            return GuidedOutput(values, max_tokens, exhausted=number < len(fields) - 1)
-    return GuidedOutput(values, max_tokens - budget, exhausted=False)
+            return GuidedOutput(values, max_tokens)
+    return GuidedOutput(values, max_tokens - budget)
 
 
 def _string(decoder: Decoder, max_tokens: int) -> tuple[str, bool, int]:

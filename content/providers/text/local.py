@@ -267,12 +267,6 @@ class _Generation:
     seconds: float
 
 
-def torch_inference_mode() -> Any:
-    import torch
-
-    return torch.inference_mode()
-
-
 class _ModelDecoder(guided.Decoder):
     """guided.Decoder over a loaded model and its KV cache, with the writer's sampling."""
 
@@ -324,7 +318,8 @@ class LocalLlmWriter:
         model_path: str | Path | None = None,
         *,
         cache_dir: str | Path = DEFAULT_CACHE_DIR,
-        # The five prose fields take ~190 tokens; SEO texts and keywords ~90 more.
+        # Caps the model's tokens over all fields (guided.COPY_FIELDS' budgets add up to
+        # 340); measured replies took 60-125.
         max_new_tokens: int = 300,
         temperature: float = 0.0,
         repetition_penalty: float = 1.15,
@@ -366,6 +361,8 @@ class LocalLlmWriter:
 
     def write(self, request: CopyRequest) -> CopyResult:
         """Copy written into our JSON skeleton (content.providers.text.guided), checked."""
+        import torch
+
         started = time.perf_counter()
         loaded = self.loaded()
         # The shot list is planned from the script instead of asked for: at ~18 tokens a
@@ -377,7 +374,7 @@ class LocalLlmWriter:
         prompt += guided.PREFILL
         decoder = _ModelDecoder(self, loaded)
         try:
-            with torch_inference_mode():
+            with torch.inference_mode():
                 decoder.feed(prompt)
                 output = guided.write_fields(decoder, max_tokens=self.max_new_tokens)
         except RuntimeError as error:  # out of memory, bad weights
