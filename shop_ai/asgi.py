@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
-# Django must be set up before anything imports models.
-django_asgi_app = get_asgi_application()
+# Django must be set up before anything imports models (as get_asgi_application does).
+django.setup(set_prefix=False)
+
+from shop_ai.asgi_handler import SyncChainASGIHandler, freeze_loaded_objects  # noqa: E402
+
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -28,3 +32,5 @@ if settings.SHOP_AI_LIVE_IN_PROCESS:
     protocols["lifespan"] = LiveLifespan()
 
 application = ProtocolTypeRouter(protocols)
+# Last: everything the process loads at start-up is in memory now.
+freeze_loaded_objects()
