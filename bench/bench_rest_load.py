@@ -28,7 +28,7 @@ BENCH_SETTINGS_MODULE runs the server (and the seeding) with another settings mo
 compare a change.
 
 The API throttle stays on, but its rate is lifted to 1000/s so it never answers 429 here;
-its Redis round trips are still paid. Redis database 14 keeps its keys apart from tests.
+its Redis round trip is still paid. Redis database 14 keeps its keys apart from tests.
 
 Run: .venv/bin/python bench/bench_rest_load.py [--rates 50,100,150,200,300,400] [--seconds 30]
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import logging
 import os
 from typing import Any
 
@@ -20,6 +21,7 @@ from shop_ai.models import ApiKey
 # timestamp. Process id plus a counter is unique across the web processes of one host,
 # and the timestamp in front keeps hosts apart in practice.
 _entry_numbers = itertools.count()
+logger = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -83,12 +85,18 @@ class StoreRateThrottle(SimpleRateThrottle):
         pipeline.zcard(key)
         pipeline.zrange(key, 0, 0, withscores=True)
         pipeline.expire(key, period + 1)
-        _, _, count, oldest, _ = pipeline.execute()
-        if count <= limit:
+        try:
+            _, _, count, oldest, _ = pipeline.execute()
+            if count <= limit:
+                return True
+            # Over the limit: this request does not count, and the next one may come once
+            # the oldest request in the window leaves it.
+            client.zrem(key, entry)
+        except redis.RedisError as exc:
+            # The limit protects the service; an unreachable Redis must not take the
+            # whole API down with it. Serve the request and say so in the log.
+            logger.warning("API throttle skipped, Redis unavailable: %s", exc)
             return True
-        # Over the limit: this request does not count, and the next one may come once the
-        # oldest request in the window leaves it.
-        client.zrem(key, entry)
         self._retry_after = max(0.0, period - (self.now - oldest[0][1]))
         return False
 

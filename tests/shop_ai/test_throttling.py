@@ -93,3 +93,16 @@ def test_the_redis_window_expires_with_its_period():
     ttl = client.ttl(key)
     assert isinstance(ttl, int)
     assert 0 < ttl <= 61
+
+
+def test_an_unreachable_redis_lets_requests_through(settings: Any, caplog: Any):
+    """The limit protects the service; it must not take the API down when Redis is gone."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    throttling.throttle_redis.cache_clear()
+    try:
+        key, clock = f"throttle_test_{uuid.uuid4().hex}", [0.0]
+        results = [_allowed(key, clock, 1000.0 + n) for n in range(3)]
+    finally:
+        throttling.throttle_redis.cache_clear()
+    assert results == [(True, None)] * 3
+    assert "Redis unavailable" in caplog.text
