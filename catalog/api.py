@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -100,13 +104,62 @@ PRODUCT_COLUMNS = tuple(
 )
 
 
+def product_rows(products: QuerySet[Product]) -> QuerySet[Product, dict[str, Any]]:
+    """`products` as rows for product_outputs: PRODUCT_COLUMNS and, on PostgreSQL, each
+    product's variants and images as JSON text, built by the database in the same query.
+
+    A query costs the web process about 1 ms of Python whatever it returns (the ORM,
+    psycopg's result set-up, the connection round trip); a product's detail made three
+    and its children were a quarter of the API's CPU. PostgreSQL also writes the
+    children's JSON faster than Python reads them as rows.
+    """
+    rows = products.values(*PRODUCT_COLUMNS)
+    if connection.vendor == "postgresql":
+        # Constant SQL made of our own table and column names: nothing from a request.
+        rows = rows.annotate(
+            variants_json=RawSQL(_VARIANTS_JSON, ()),  # noqa: S611
+            images_json=RawSQL(_IMAGES_JSON, ()),  # noqa: S611
+        )
+    return rows
+
+
+def _children_json(table: str, fields: tuple[str, ...]) -> str:
+    """SQL for one product's rows of `table` as a JSON array text, in position order.
+
+    Money columns come as text ("24.00": numeric(12, 2) prints two places, as DRF writes
+    them); the correlated subquery runs per product on the index that leads with it.
+    """
+    pairs = ", ".join(
+        f"'{name}', c.{name}::text" if name in _MONEY_COLUMNS else f"'{name}', c.{name}"
+        for name in fields
+    )
+    return (
+        f"SELECT coalesce(json_agg(json_build_object({pairs}) ORDER BY c.position, c.id), "  # noqa: S608
+        f"'[]')::text FROM {table} c WHERE c.product_id = {Product._meta.db_table}.id"
+    )
+
+
+_MONEY_COLUMNS = {"price", "compare_at_price"}
+_VARIANT_FIELDS = ("sku", "title", "options", "price", "compare_at_price", "stock")
+_IMAGE_FIELDS = (
+    "id", "source", "position", "alt", "status", "error", "file", "thumbnail", "width",
+    "height", "sha256",
+)  # fmt: skip
+_VARIANTS_JSON = _children_json(ProductVariant._meta.db_table, _VARIANT_FIELDS)
+_IMAGES_JSON = _children_json(ProductImage._meta.db_table, _IMAGE_FIELDS)
+
+
 def product_outputs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """ProductSerializer's output for rows of PRODUCT_COLUMNS (``QuerySet.values``).
 
     Rows skip building a model instance per product (with its init signals), a large part
-    of a list page's CPU. Children are read for the whole page in two queries.
+    of a list page's CPU. Children come with the rows (product_rows, PostgreSQL) or are
+    read for the whole page in two queries.
     """
-    children = children_of([row["id"] for row in rows])
+    if rows and "variants_json" in rows[0]:
+        children = _children_from_json(rows)
+    else:
+        children = children_of([row["id"] for row in rows])
     written = datetime_writer()
     return [
         {
@@ -138,6 +191,31 @@ def product_outputs(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class _Children:
     variants: list[dict[str, Any]] = field(default_factory=list)
     images: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _children_from_json(rows: list[dict[str, Any]]) -> dict[int, _Children]:
+    """children_of's result from the JSON that product_rows reads with each product."""
+    url = media_url_writer()
+    children = {}
+    for row in rows:
+        images = [
+            {
+                "id": image["id"],
+                "source": image["source"],
+                "position": image["position"],
+                "alt": image["alt"],
+                "status": image["status"],
+                "error": image["error"],
+                "url": url(image["file"]),
+                "thumbnail_url": url(image["thumbnail"]),
+                "width": image["width"],
+                "height": image["height"],
+                "sha256": image["sha256"],
+            }
+            for image in json.loads(row["images_json"])
+        ]
+        children[row["id"]] = _Children(json.loads(row["variants_json"]), images)
+    return children
 
 
 def children_of(product_ids: list[int]) -> dict[int, _Children]:
@@ -407,7 +485,7 @@ class ProductViewSet(
 
     @extend_schema(parameters=PRODUCT_FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = self.filter_queryset(self.get_queryset()).values(*PRODUCT_COLUMNS)
+        rows = product_rows(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(rows)
         if page is None:
             return Response(product_outputs(list(rows)))
@@ -417,7 +495,7 @@ class ProductViewSet(
         # As RetrieveModelMixin, but the product is read as a row (product_outputs). A
         # comment, not a docstring: drf-spectacular would publish a docstring.
         lookup = self.lookup_url_kwarg or self.lookup_field
-        rows = self.filter_queryset(self.get_queryset()).values(*PRODUCT_COLUMNS)
+        rows: Any = product_rows(self.filter_queryset(self.get_queryset()))
         row = get_object_or_404(rows, **{self.lookup_field: self.kwargs[lookup]})
         self.check_object_permissions(request, row)
         return Response(product_outputs([row])[0])
