@@ -15,7 +15,10 @@ from django.http import HttpRequest, HttpResponse
 from shop_ai.asgi_handler import SyncChainASGIHandler, freeze_loaded_objects
 
 
-def _get(application: Any, path: str) -> tuple[int, dict[bytes, bytes], bytes]:
+def _get(
+    application: Any, path: str, headers: tuple[tuple[bytes, bytes], ...] = ()
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    path, _, query = path.partition("?")
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -24,8 +27,8 @@ def _get(application: Any, path: str) -> tuple[int, dict[bytes, bytes], bytes]:
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
-        "headers": [(b"host", b"testserver")],
+        "query_string": query.encode(),
+        "headers": [(b"host", b"testserver"), *headers],
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
@@ -80,3 +83,24 @@ def test_freezing_takes_loaded_objects_out_of_collections():
         assert gc.get_freeze_count() > before
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.django_db(transaction=True)  # the request runs on another thread's connection
+def test_a_streamed_response_comes_through_whole():
+    """The product export streams its CSV through the sync chain and Django's ASGI send."""
+    from tests.conftest import make_actor
+    from tests.factories import make_product
+
+    actor = make_actor(name="Streaming Shop")
+    for n in range(3):
+        make_product(actor.store, f"SKU-{n}", photo=False)
+    status, headers, body = _get(
+        SyncChainASGIHandler(),
+        "/api/v1/products/export.csv",
+        ((b"authorization", f"Bearer {actor.read_key}".encode()),),
+    )
+    assert status == 200
+    assert headers[b"Content-Type"].startswith(b"text/csv")
+    lines = body.decode().splitlines()
+    assert lines[0].startswith("sku,title")
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["SKU-0", "SKU-1", "SKU-2"]
