@@ -141,33 +141,17 @@ class AssetSerializer(serializers.ModelSerializer[Asset]):
         return asset_outputs([row], request=self.context.get("request"))[0]
 
 
-# The columns AssetSerializer writes from; the list reads just these, as rows.
+# The columns AssetSerializer writes from, in its fields' order; the list reads just these,
+# as rows. Fields not named here are columns of the same name.
+_SOURCE_COLUMNS = {
+    "product": "product_id",
+    "job": "job_id",
+    "url": "file",
+    "extra_url": "extra_file",
+    "is_stale": "product_content_hash",  # compared with product__content_hash below
+}
 ASSET_COLUMNS = (
-    "id",
-    "product_id",
-    "job_id",
-    "kind",
-    "variant",
-    "locale",
-    "version",
-    "text",
-    "file",
-    "extra_file",
-    "mime_type",
-    "provider",
-    "model_name",
-    "params",
-    "input_hash",
-    "tokens_in",
-    "tokens_out",
-    "compute_seconds",
-    "money_usd",
-    "latency_s",
-    "findings",
-    "metadata",
-    "review_state",
-    "product_content_hash",
-    "created_at",
+    *(_SOURCE_COLUMNS.get(name, name) for name in AssetSerializer.Meta.fields),
     "product__content_hash",  # for is_stale; last, as it is not the asset's own
 )
 MICRO_DOLLAR = Decimal("0.000001")  # money_usd's six places
