@@ -54,12 +54,13 @@ class StoreRateThrottle(SimpleRateThrottle):
     """
 
     scope = "store"
+    # Set by SimpleRateThrottle.__init__ from the rate (None without one); its stubs omit them.
+    num_requests: int | None
+    duration: int | None
 
     def __init__(self) -> None:
         super().__init__()
         self.cache = throttle_cache()
-        # What DRF's __init__ parsed into num_requests and duration, typed for us.
-        self._limit, self._period = self.parse_rate(self.rate)
         self._retry_after: float | None = None
 
     def get_cache_key(self, request: Request, view: Any) -> str:
@@ -73,7 +74,7 @@ class StoreRateThrottle(SimpleRateThrottle):
 
     def allow_request(self, request: Request, view: Any) -> bool:
         client = throttle_redis()
-        limit, period = self._limit, self._period
+        limit, period = self.num_requests, self.duration
         if client is None or limit is None or period is None:
             return super().allow_request(request, view)
         key = self.get_cache_key(request, view)
