@@ -194,6 +194,8 @@ def _import_streaming(job: ImportJob, started: float) -> ImportJob:
             default_currency=job.store.currency,
             known_sources=sources,
         )
+        # The stream reads the decoded text: the file's bytes, about as large, can go now.
+        del data
         unchanged = 0
         with bulk.CatalogWriter(
             store_id=job.store_id, job_id=job.pk, on_chunk=cancel.check
