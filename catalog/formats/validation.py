@@ -468,7 +468,7 @@ class RecordBuilder:
             alt = image.alt
             if alt:
                 # a remembered short line is within every length limit already
-                alt = lines.get(alt) or shared(single_line(alt)[:max_alt_chars])
+                alt = lines.get(alt) or self._shared_line(alt)[:max_alt_chars]
             refs[ref] = ImageRef(ref, position, alt)
         if in_order:
             return list(refs.values())
