@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
 
 from catalog import bulk, services
-from catalog.formats import parse_catalog
+from catalog.formats import parse_catalog, parser
 from catalog.formats.validation import RecordBuilder
 from catalog.models import (
     ImportJob,
@@ -101,9 +101,15 @@ def _catalog(store: Store) -> list[dict[str, Any]]:
     return products
 
 
-@pytest.fixture(params=[bulk.CHUNK_PRODUCTS, 1], ids=["one-chunk", "chunk-per-product"])
+@pytest.fixture(
+    params=[bulk.CHUNK_PRODUCTS, 1], ids=["one-chunk", "chunk-per-product-batches-of-two"]
+)
 def chunk_size(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The whole file in one chunk (and one parse batch), or a chunk per product with the
+    parse handing products over two at a time."""
     monkeypatch.setattr(bulk, "CHUNK_PRODUCTS", request.param)
+    if request.param == 1:
+        monkeypatch.setattr(parser, "BATCH_ITEMS", 2)
     return int(request.param)
 
 
@@ -217,6 +223,7 @@ def test_a_product_edited_since_its_import_is_rewritten_from_the_file(alice: Act
 
 def test_all_or_nothing_rolls_back_chunks_already_written(alice: Actor, monkeypatch):
     monkeypatch.setattr(bulk, "CHUNK_PRODUCTS", 1)
+    monkeypatch.setattr(parser, "BATCH_ITEMS", 2)
     # The invalid product comes last, after every valid one has been sent to the database.
     job = _import(alice, FIRST, policy=ImportPolicy.ALL_OR_NOTHING)
 
