@@ -9,7 +9,10 @@ Prints JSON. Targets (issue #3): first import <= 10 s wall and <= 300 MB peak RS
 The benchmark creates (and drops afterwards) its own database, ``shop_ai_bench`` unless
 ``--database`` names another. The machine may be shared: each import also reports the CPU
 seconds of this process and of its PostgreSQL backend (which work side by side), the load
-average, and the rows it wrote to the product, variant and image tables.
+average, and the rows it wrote to the product, variant and image tables; and the seconds
+of a fixed pure-Python loop at the start and the end (``reference_loop_s``, about 0.56 s
+on the 2-core development machine at its usual speed), to tell a slow machine from a slow
+import.
 """
 
 from __future__ import annotations
@@ -80,6 +83,17 @@ def shopify_csv(products: int, variants: int = 3) -> bytes:
     return buffer.getvalue()
 
 
+def reference_loop_s() -> float:
+    """Seconds for a fixed pure-Python loop: the machine's speed, apart from the import.
+
+    On a shared machine the same work can take twice as long for minutes at a time; a
+    reference that is slow too says the machine, not the import, was slow.
+    """
+    started = time.perf_counter()
+    sum(range(30_000_000))
+    return round(time.perf_counter() - started, 3)
+
+
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
@@ -133,6 +147,7 @@ def run(products: int, sample: int) -> dict[str, object]:
     rss_before = peak_rss_mb()
     store = store_create(name="Bench", slug="bench")
     load_at_start = os.getloadavg()[0]
+    reference_at_start = reference_loop_s()
 
     def import_once() -> dict[str, object]:
         job = services.import_create(store=store, upload=SimpleUploadedFile("export.csv", data))
@@ -220,6 +235,7 @@ def run(products: int, sample: int) -> dict[str, object]:
         "csv_rows": products * 3,
         "file_mb": round(len(data) / 1e6, 1),
         "load_average_1m": {"start": round(load_at_start, 2), "end": os.getloadavg()[0]},
+        "reference_loop_s": {"start": reference_at_start, "end": reference_loop_s()},
         "first_import": {
             **first,
             "products_per_s": round(products / float(first["seconds"])),  # type: ignore[arg-type]
