@@ -3,7 +3,7 @@ batches change nothing about what is checked, reported or counted."""
 
 from __future__ import annotations
 
-from catalog.formats import open_catalog, parse_catalog
+from catalog.formats import open_catalog, parse_catalog, parser
 from catalog.formats.parser import BATCH_ITEMS
 
 HEADER = "sku,title,price,stock\n"
@@ -50,10 +50,18 @@ def test_a_batch_leaves_out_invalid_products_and_their_errors_are_kept():
     assert result.counts.rejected == 2
 
 
-def test_iterating_the_stream_gives_exactly_the_records_of_its_batches():
-    data = _catalog(2 * BATCH_ITEMS + 7, bad={10: "SKU-0010,,3.00,1\n"})
+def test_batches_give_the_records_of_a_product_at_a_time_parse(monkeypatch):
+    # Batches of one are the parse without batching: one product read, then checked.
+    data = _catalog(
+        2 * BATCH_ITEMS + 7,
+        bad={10: "SKU-0010,,3.00,1\n", BATCH_ITEMS + 3: "SKU-0002,Again,4.00,1\n"},
+    )
+    batched = parse_catalog(data)
+    streamed = [record.sku for batch in open_catalog(data).batches() for record in batch]
+    monkeypatch.setattr(parser, "BATCH_ITEMS", 1)
+    one_at_a_time = parse_catalog(data)
 
-    flat = list(open_catalog(data))
-    batched = [record for batch in open_catalog(data).batches() for record in batch]
-
-    assert flat == batched == parse_catalog(data).records
+    assert batched.records == one_at_a_time.records
+    assert batched.errors == one_at_a_time.errors
+    assert batched.counts == one_at_a_time.counts
+    assert streamed == [record.sku for record in one_at_a_time.records]
