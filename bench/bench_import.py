@@ -10,9 +10,9 @@ The benchmark creates (and drops afterwards) its own database, ``shop_ai_bench``
 ``--database`` names another. The machine may be shared: each import also reports the CPU
 seconds of this process and of its PostgreSQL backend (which work side by side), the load
 average, and the rows it wrote to the product, variant and image tables; and the seconds
-of a fixed pure-Python loop at the start and the end (``reference_loop_s``, about 0.56 s
-on the 2-core development machine at its usual speed), to tell a slow machine from a slow
-import.
+of a fixed pure-Python loop at the start and the end (``reference_loop_s``: 0.49-0.53 s
+on the 2-core development machine at its usual speed, 0.89 s in one of its slow spells),
+to tell a slow machine from a slow import.
 """
 
 from __future__ import annotations
