@@ -1,0 +1,14 @@
+"""English."""
+
+from locales.en import labels
+from locales.locale import Locale
+
+EN = Locale(
+    code="en",
+    language="en",
+    name="English",
+    words_per_second=2.5,
+    chars_per_second=4.5,
+    list_joiners=(", ", " and "),
+    phrasebooks={"labels": labels.PHRASES},
+)
