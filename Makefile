@@ -75,10 +75,10 @@ schema: venv-dev
 
 ## production processes (see Procfile)
 serve: venv
-	$(BIN)/uvicorn shop_ai.asgi:application --host 0.0.0.0 --port $(PORT)
+	$(BIN)/uvicorn config.asgi:application --host 0.0.0.0 --port $(PORT)
 
 worker: venv
-	$(BIN)/celery -A shop_ai worker --loglevel=INFO
+	$(BIN)/celery -A config worker --loglevel=INFO
 
 bench: venv-dev
 	@for script in bench/bench_*.py; do echo "# $$script"; $(BIN)/python $$script; done

@@ -87,7 +87,7 @@ def _run(args: argparse.Namespace, scratch: Path, database: str, redis_url: str)
         "SHOP_AI_DATA_DIR": str(scratch),
         "SHOP_AI_MEDIA_ROOT": str(media),
         "SHOP_AI_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "shop_ai.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     os.environ.setdefault(
         "DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"
@@ -101,8 +101,8 @@ def _run(args: argparse.Namespace, scratch: Path, database: str, redis_url: str)
     import django
 
     django.setup()
+    from config.celery import app
     from content.services import generation_job_create
-    from shop_ai.celery import app
     from tests.factories import make_product, make_store
     from tests.faults import harness
 

@@ -111,7 +111,7 @@ def main() -> None:
     bench_url = base_url.rsplit("/", 1)[0] + "/" + args.database
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as admin:

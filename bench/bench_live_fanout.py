@@ -198,13 +198,13 @@ def main() -> None:
     prepare_database(env)
     slug, room_id = seed(env)
     os.environ.update({k: v for k, v in env.items() if k not in os.environ or k == "DATABASE_URL"})
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "shop_ai.asgi:application", "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
          "--log-level", "warning", "--ws-max-queue", "64", "--ws-per-message-deflate", "false"],
         cwd=ROOT,
         env=env,

@@ -64,7 +64,7 @@ def free_port() -> int:
 def seed(data_dir: Path) -> str:
     """Create a store, the products and an on-air room in the scratch database."""
     os.environ["SHOP_AI_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

@@ -28,7 +28,7 @@ import json, time
 from catalog.models import Product
 from content import services
 from content.models import GenerationStage
-from shop_ai.celery import app
+from config.celery import app
 from shop_ai.models import Store
 
 store = Store.objects.get(slug="demo")
@@ -53,7 +53,7 @@ import json, time
 from catalog.models import Product
 from content import services
 from content.models import GenerationStage
-from shop_ai.celery import app
+from config.celery import app
 from shop_ai.models import Store
 
 store = Store.objects.get(slug="demo")

@@ -89,7 +89,7 @@ def production_env() -> dict[str, str]:
     # Production defaults: DEBUG off and the HTTPS redirect on, whatever the shell says.
     for relaxed in ("DJANGO_DEBUG", "DJANGO_SECURE_SSL_REDIRECT"):
         env.pop(relaxed, None)
-    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("BENCH_SETTINGS_MODULE", "shop_ai.settings")
+    env["DJANGO_SETTINGS_MODULE"] = os.environ.get("BENCH_SETTINGS_MODULE", "config.settings")
     return env
 
 
@@ -555,7 +555,7 @@ def main() -> None:
     connections.close_all()
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "shop_ai.asgi:application", "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
          "--workers", "1", "--log-level", "warning", "--no-access-log",
          "--timeout-keep-alive", "60"],
         cwd=ROOT,

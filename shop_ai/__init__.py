@@ -1,5 +1,1 @@
-"""Shop AI project package: settings, tenancy, the API shell and the Celery app."""
-
-from shop_ai.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The kernel every app may use: tenancy, errors, after-commit helpers, egress, API shells."""

@@ -6,13 +6,12 @@ import time
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
+from celery import current_app as celery_app
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
-
-from shop_ai.celery import app as celery_app
 
 
 def check_database() -> None:

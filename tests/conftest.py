@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from shop_ai.celery import app as celery_app
+from config.celery import app as celery_app
 from shop_ai.models import Role, Scope, Store
 from tests.factories import api_key_for, make_store, member_of
 

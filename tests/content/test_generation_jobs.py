@@ -99,7 +99,7 @@ def test_the_idempotency_key_returns_the_same_job(alice: Actor, django_capture_o
 def test_a_product_without_a_photo_fails_its_images_with_the_reason(
     alice: Actor, django_capture_on_commit_callbacks
 ):
-    from shop_ai.celery import app
+    from config.celery import app
 
     product = make_product(alice.store, photo=False)
     app.conf.task_eager_propagates = False  # the failing stage is handled, not raised

@@ -16,6 +16,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from content import services, webhooks
 from content.models import (
     Asset,
@@ -28,7 +29,6 @@ from content.models import (
 )
 from content.review import record_generated
 from content.tasks import webhooks_retry_due
-from shop_ai.celery import app as celery_app
 from shop_ai.errors import DomainError
 from tests.conftest import Actor
 from tests.factories import make_product

@@ -84,7 +84,7 @@ class Cluster:
     env: dict[str, str]
     log_dir: Path
     # The command after `python`; a test may swap in a launcher that patches a fault in.
-    worker_command: tuple[str, ...] = ("-m", "celery", "-A", "shop_ai", "worker")
+    worker_command: tuple[str, ...] = ("-m", "celery", "-A", "config", "worker")
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     beat: subprocess.Popen[bytes] | None = None
     started: int = 0
@@ -111,7 +111,7 @@ class Cluster:
 
     def start_beat(self) -> None:
         self.beat = self._spawn(
-            "beat", [sys.executable, "-m", "celery", "-A", "shop_ai", "beat", "--loglevel=WARNING"]
+            "beat", [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=WARNING"]
         )
 
     def kill(self, hostname: str) -> None:

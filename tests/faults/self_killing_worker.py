@@ -14,7 +14,7 @@ from typing import Any
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
@@ -31,7 +31,7 @@ def main() -> None:
 
     # The pool's children are forked from this process and inherit the patch.
     services.run_stage_outputs = run_stage_outputs
-    from shop_ai.celery import app
+    from config.celery import app
 
     app.worker_main(["worker", *sys.argv[1:]])
 

@@ -13,12 +13,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from config.celery import app as celery_app
 from content.models import Asset, GenerationJob, JobStatus, StageStatus
 from content.providers.text import CopyRequest
 from content.providers.text.template import TemplateWriter
 from content.services import MAX_STAGE_ATTEMPTS, generation_job_create
 from content.stages import facts_for
-from shop_ai.celery import app as celery_app
 from tests.factories import make_product, make_store
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from content.models import Asset, GenerationJob, GenerationStage, JobStatus, StageStatus
 from content.services import (
     MAX_STAGE_ATTEMPTS,
@@ -17,7 +18,6 @@ from content.services import (
     stages_reconcile,
 )
 from content.tasks import MAX_STAGE_RETRIES, reconcile_stuck_jobs, run_stage
-from shop_ai.celery import app as celery_app
 from tests.factories import make_product, make_store
 
 pytestmark = pytest.mark.django_db

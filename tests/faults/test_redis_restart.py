@@ -168,7 +168,7 @@ def on_air(redis: PrivateRedis, tmp_path: Path) -> Iterator[OnAir]:
     live.room_start(room=room)
     port = free_port()
     server = _spawn(
-        env, tmp_path / "uvicorn.log", "-m", "uvicorn", "shop_ai.asgi:application",
+        env, tmp_path / "uvicorn.log", "-m", "uvicorn", "config.asgi:application",
         "--port", str(port), "--log-level", "warning",
     )  # fmt: skip
     runner_log = tmp_path / "runner.log"

@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from config.celery import app as celery_app
 from content.models import GenerationJob, GenerationStage, JobStatus, StageStatus
 from content.services import MAX_STAGE_ATTEMPTS, generation_job_create
-from shop_ai.celery import app as celery_app
 from shop_ai.models import Store
 from tests.factories import make_product, make_store
 from tests.faults.harness import (

@@ -60,7 +60,7 @@ def _start(*args: str) -> subprocess.Popen[bytes]:
 def server() -> Iterator[int]:
     port = _free_port()
     process = _start(
-        "-m", "uvicorn", "shop_ai.asgi:application", "--port", str(port), "--log-level", "warning"
+        "-m", "uvicorn", "config.asgi:application", "--port", str(port), "--log-level", "warning"
     )
     try:
         for _ in range(120):

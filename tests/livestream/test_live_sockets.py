@@ -19,6 +19,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from catalog.models import Product
+from config.asgi import application
 from content.labels import read_wav_aigc
 from livestream import services
 from livestream.consumers import issue_viewer_token
@@ -26,7 +27,6 @@ from livestream.hosting import catalog_answerer
 from livestream.models import HostUtterance, LiveRoom, LiveSession, ViewerQuestion
 from livestream.runner import HostRunner
 from livestream.voice import MediaAudioStore, RoomVoice
-from shop_ai.asgi import application
 from tests.conftest import Actor, make_actor
 from tests.factories import make_product
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from shop_ai.celery import app as celery_app
+from config.celery import app as celery_app
 from shop_ai.tasks import ping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,7 +159,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs the Redis broker (production mode)")
 def test_a_real_worker_consumes_tasks_from_redis():
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "shop_ai", "worker", "--pool=solo", "-l", "WARNING"],
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "WARNING"],
         cwd=ROOT,
         env=dict(os.environ),
         start_new_session=True,

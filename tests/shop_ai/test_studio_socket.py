@@ -7,8 +7,8 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
+from config.asgi import application
 from shop_ai.after_commit import broadcast_on_commit, store_group
-from shop_ai.asgi import application
 from tests.conftest import make_actor
 
 pytestmark = pytest.mark.django_db(transaction=True)

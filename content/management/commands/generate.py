@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from celery import current_app as celery_app
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Product
 from content import services
 from content.models import Asset, GenerationStage
-from shop_ai.celery import app as celery_app
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
 

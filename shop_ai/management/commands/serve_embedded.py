@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 WORKER_ARGS = [
-    "-m", "celery", "-A", "shop_ai", "worker", "--pool=solo", "--loglevel=WARNING",
+    "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING",
     "--hostname=embedded@%h",
     # Beat inside the one worker: it runs the reconciler that sends lost generation work
     # again (CELERY_BEAT_SCHEDULE). Fine for a single worker only.
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             # Live-feed messages are small JSON: compressing each one per viewer costs CPU and
             # doubles the memory of every connection (87 KB against 45 KB measured).
             uvicorn.run(
-                "shop_ai.asgi:application",
+                "config.asgi:application",
                 host=host,
                 port=port,
                 log_level="warning",

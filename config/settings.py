@@ -86,9 +86,9 @@ MIDDLEWARE = [
     "shop_ai.portal.middleware.CurrentStoreMiddleware",
 ]
 
-ROOT_URLCONF = "shop_ai.urls"
-ASGI_APPLICATION = "shop_ai.asgi.application"
-WSGI_APPLICATION = "shop_ai.wsgi.application"
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

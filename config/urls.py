@@ -1,4 +1,4 @@
-"""Top-level routes: portal, REST API, API docs, admin and health."""
+"""Top-level routes: portal, REST API, API docs, admin and health, each app mounting its own."""
 
 from django.conf import settings
 from django.contrib import admin

@@ -6,7 +6,7 @@ import os
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop_ai.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Django must be set up before anything imports models (as get_asgi_application does).
 django.setup(set_prefix=False)
 
@@ -17,7 +17,7 @@ django_asgi_app = SyncChainASGIHandler()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from shop_ai.routing import websocket_urlpatterns  # noqa: E402
+from config.routing import websocket_urlpatterns  # noqa: E402
 from shop_ai.ws import OriginCheck, SocketAuthStack  # noqa: E402
 
 protocols: dict[str, object] = {
