@@ -119,9 +119,8 @@ def import_create(
         )
         if upload is not None:
             job.file.save(f"{store.pk}/{job.pk}-{_safe_name(upload.name)}", upload, save=True)
-        from catalog.tasks import run_import
 
-        enqueue_on_commit(run_import, job.pk)
+        enqueue_on_commit("catalog.run_import", job.pk)
     return job
 
 
@@ -288,9 +287,7 @@ def _succeed(job: ImportJob, created: int, updated: int, unchanged: int, started
     job.created_count, job.updated_count, job.unchanged_count = created, updated, unchanged
     _finish(job, ImportStatus.SUCCEEDED, t0=started)
     if ProductImage.objects.filter(import_job=job, status=ImageStatus.PENDING).exists():
-        from catalog.tasks import process_images
-
-        enqueue_on_commit(process_images, job.pk)
+        enqueue_on_commit("catalog.process_images", job.pk)
 
 
 def _lock_store(store: Store) -> None:

@@ -117,9 +117,8 @@ def generation_job_create(
                 for locale in job.locales
                 for stage in job.kinds
             )
-            from content.tasks import advance_job
 
-            enqueue_on_commit(advance_job, job.pk)
+            enqueue_on_commit("content.advance_job", job.pk)
     except IntegrityError:
         # Two requests with one idempotency key raced; the other one won.
         return GenerationJob.objects.get(store=store, idempotency_key=idempotency_key), False
@@ -148,9 +147,8 @@ def job_cancel(*, job: GenerationJob) -> GenerationJob:
     if job.is_finished:
         raise Conflict("This job has already finished.", code="job_finished")
     GenerationJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-    from content.tasks import advance_job
 
-    enqueue_on_commit(advance_job, job.pk)
+    enqueue_on_commit("content.advance_job", job.pk)
     job.refresh_from_db()
     return job
 
@@ -161,8 +159,6 @@ def job_advance(*, job_id: int) -> GenerationJob | None:
     Safe to call any number of times from anywhere: the job row is locked, and a stage is
     queued only by moving it from pending to queued.
     """
-    from content.tasks import run_stage
-
     with transaction.atomic():
         job = GenerationJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.is_finished:
@@ -194,7 +190,7 @@ def job_advance(*, job_id: int) -> GenerationJob | None:
             stage.queued_at = timezone.now()
             stage.resends = 0
             stage.save(update_fields=["status", "queued_at", "resends"])
-            enqueue_on_commit(run_stage, stage.pk)
+            enqueue_on_commit("content.run_stage", stage.pk)
         if job.status == JobStatus.QUEUED:
             job.status = JobStatus.RUNNING
             job.save(update_fields=["status"])
@@ -409,9 +405,8 @@ def stage_fail(*, stage_id: int, reason: str) -> None:
 
 
 def _enqueue_advance(job_id: int) -> None:
-    from content.tasks import advance_job
 
-    enqueue_on_commit(advance_job, job_id)
+    enqueue_on_commit("content.advance_job", job_id)
 
 
 def _stage_context(stage: GenerationStage) -> StageContext:
@@ -560,8 +555,6 @@ def stages_reconcile(*, now: datetime | None = None) -> ReconcileReport:
 
     Rows another transaction holds are skipped (``skip_locked``): the next run sees them.
     """
-    from content.tasks import run_stage
-
     now = now or timezone.now()
     lost_before = now - timedelta(seconds=float(settings.SHOP_AI_STAGE_LOST_AFTER_S))
     # The hard time limit kills a run; one older than that plus a margin is not running.
@@ -590,7 +583,7 @@ def stages_reconcile(*, now: datetime | None = None) -> ReconcileReport:
             stage.queued_at = now
             stage.resends += 1
             stage.save(update_fields=["status", "error", "queued_at", "resends"])
-            enqueue_on_commit(run_stage, stage.pk)
+            enqueue_on_commit("content.run_stage", stage.pk)
             resent_running += 1
         waiting = (
             GenerationStage.objects.select_for_update(skip_locked=True)
@@ -605,7 +598,7 @@ def stages_reconcile(*, now: datetime | None = None) -> ReconcileReport:
             stage.queued_at = now
             stage.resends += 1
             stage.save(update_fields=["queued_at", "resends"])
-            enqueue_on_commit(run_stage, stage.pk)
+            enqueue_on_commit("content.run_stage", stage.pk)
             resent_queued += 1
     idle_jobs = list(
         GenerationJob.objects.exclude(status__in=TERMINAL_JOB_STATUSES)

@@ -11,16 +11,43 @@ import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from celery import Task
+from celery import Task, current_app
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
 
-def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
-    """Send ``task`` to the broker once the current transaction commits (now, if none)."""
-    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+def enqueue_on_commit(
+    task_name: str, *args: Any, countdown: float | None = None, **kwargs: Any
+) -> None:
+    """Send the task registered as ``task_name`` ("content.run_stage") to the broker once the
+    current transaction commits (now, if none), ``countdown`` seconds later if given.
+
+    Tasks are named, not imported: services stay below the tasks that call them, so the
+    two never import each other.
+    """
+    transaction.on_commit(
+        lambda: registered_task(task_name).apply_async(
+            args=args, kwargs=kwargs, countdown=countdown
+        )
+    )
+
+
+def registered_task(task_name: str) -> Task:
+    """The task object behind a name, importing the apps' ``tasks`` modules on first need.
+
+    A web process never imports ``tasks`` modules itself; Celery's autodiscovery runs when
+    its default modules load. Going through the task object (not ``send_task``) keeps its
+    routing and options, and the eager mode of tests.
+    """
+    tasks = current_app.tasks
+    if task_name not in tasks:
+        current_app.loader.import_default_modules()
+    try:
+        return tasks[task_name]
+    except KeyError:
+        raise LookupError(f"no Celery task is registered as {task_name!r}") from None
 
 
 def broadcast(group: str, message: dict[str, Any]) -> None:
