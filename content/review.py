@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from catalog import facade as catalog_facade
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
 from content.webhooks import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
@@ -137,6 +138,13 @@ def asset_edit_text(
     return edited
 
 
+def _catalog_facts(asset: Asset) -> catalog_facade.ProductFacts:
+    facts = catalog_facade.product_facts(store_id=asset.store_id, product_id=asset.product_id)
+    if facts is None:
+        raise DomainError("The asset's product is gone.", code="product_missing")
+    return facts
+
+
 def _recheck(asset: Asset, text: dict[str, Any]) -> list[dict[str, Any]]:
     """Edited copy is checked like generated copy: grounding and compliance findings."""
     from content.providers.text import CopyRequest, ProductCopy, check_copy
@@ -147,7 +155,7 @@ def _recheck(asset: Asset, text: dict[str, Any]) -> list[dict[str, Any]]:
     except (TypeError, ValueError) as exc:
         raise DomainError(f"The edited copy is not valid: {exc}", code="invalid_copy") from exc
     request = CopyRequest(
-        facts=facts_for(asset.product),
+        facts=facts_for(_catalog_facts(asset)),
         locale="zh-CN" if asset.locale == "zh-CN" else "en",
         brand_name=asset.product.brand or asset.store.name,
         sku=asset.product.sku,

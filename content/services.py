@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog import facade as catalog_facade
 from content.models import (
     TERMINAL_JOB_STATUSES,
     TERMINAL_STAGE_STATUSES,
@@ -92,9 +92,7 @@ def generation_job_create(
         raise DomainError(
             f"Send between 1 and {MAX_PRODUCTS_PER_JOB} products.", code="invalid_products"
         )
-    found_ids = set(
-        Product.objects.filter(store=store, pk__in=unique_ids).values_list("pk", flat=True)
-    )
+    found_ids = catalog_facade.product_ids_in_store(store_id=store.pk, product_ids=unique_ids)
     missing = [pk for pk in unique_ids if pk not in found_ids]
     if missing:
         # Another store's product looks exactly like one that does not exist.

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from catalog.models import ImageStatus, Product, ProductImage
+from catalog import facade as catalog_facade
+from catalog.facade import ProductFacts as CatalogProduct
+from catalog.models import Product
 from content.grounding import Facts
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
 from content.providers.text.plan import discount_percent, format_money
@@ -97,18 +99,16 @@ class StageContext:
         options: dict[str, Any],
         upstream: Mapping[str, Sequence[Any]],
     ) -> StageContext:
-        photo_row = (
-            ProductImage.objects.filter(product=product, status=ImageStatus.READY)
-            .exclude(file="")
-            .order_by("position", "pk")
-            .first()
-        )
+        photo = catalog_facade.product_photo(product_id=product.pk)
+        facts = catalog_facade.product_facts(store_id=store.pk, product_id=product.pk)
+        if facts is None:
+            raise LookupError(f"product {product.pk} is not in store {store.pk}")
         return cls(
             product_id=product.pk,
             sku=product.sku,
             content_hash=product.content_hash,
             locale=locale,
-            facts=facts_for(product),
+            facts=facts_for(facts),
             brand_name=product.brand or store.name,
             brand_colours=(
                 store.brand_primary_colour,
@@ -116,8 +116,8 @@ class StageContext:
                 store.brand_accent_colour,
             ),
             options=dict(options),
-            photo_name=photo_row.file.name if photo_row is not None else "",
-            photo_hash=photo_row.sha256 if photo_row is not None else "",
+            photo_name=photo.file_name if photo is not None else "",
+            photo_hash=photo.sha256 if photo is not None else "",
             spoken_disclosure=locale in (store.spoken_disclosure_locales or []),
             upstream={
                 kind: [
@@ -143,25 +143,19 @@ def _latest_per_variant(assets: Sequence[Any]) -> list[Any]:
     return list(seen.values())
 
 
-def facts_for(product: Product) -> Facts:
-    """The catalog's facts about a product, read at generation time (never stale)."""
-    options: dict[str, list[str]] = {}
-    for variant in product.variants.all():
-        for key, value in (variant.options or {}).items():
-            options.setdefault(key, [])
-            if value not in options[key]:
-                options[key].append(value)
-    attributes = {str(k): str(v) for k, v in (product.attributes or {}).items()}
+def facts_for(product: CatalogProduct) -> Facts:
+    """The catalog's facts about a product as the writers and the checker take them."""
+    attributes = {str(k): str(v) for k, v in product.attributes.items()}
     return Facts(
         title=product.title,
-        price=Decimal(product.price),
+        price=product.price,
         currency=product.currency,
         brand=product.brand,
         category=product.category,
         compare_at_price=product.compare_at_price,
         stock=product.stock,
         attributes=attributes,
-        variant_options=options,
+        variant_options=product.variant_options(),
         tags=tuple(product.tags or ()),
     )
 

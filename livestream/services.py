@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from catalog.models import Product
+from catalog import facade as catalog_facade
 from livestream.models import (
     EngagementEvent,
     EventKind,
@@ -100,11 +100,7 @@ def _rundown_replace(room: LiveRoom, rundown: Sequence[RundownSpec]) -> None:
     product_ids = [spec.product_id for spec in rundown]
     if len(set(product_ids)) != len(product_ids):
         raise DomainError("A product may appear in the rundown only once.", code="duplicate")
-    found = set(
-        Product.objects.filter(store_id=room.store_id, pk__in=product_ids).values_list(
-            "pk", flat=True
-        )
-    )
+    found = catalog_facade.product_ids_in_store(store_id=room.store_id, product_ids=product_ids)
     missing = [pid for pid in product_ids if pid not in found]
     if missing:
         # Another store's product is simply unknown here, like any id that does not exist.
@@ -202,25 +198,24 @@ def platform_event_record(
     session = LiveSession.objects.filter(room=room, ended_at__isnull=True).first()
     if session is None:
         raise Conflict("The room is off air; start it first.", code="off_air")
-    product = Product.objects.filter(store_id=room.store_id, pk=product_id).first()
+    if kind == EventKind.STOCK and (stock is None or stock < 0):
+        raise DomainError("A stock event needs a stock of 0 or more.", code="invalid_stock")
+    if kind == EventKind.STOCK and stock is not None:
+        product = catalog_facade.stock_set(
+            store_id=room.store_id, product_id=product_id, stock=stock
+        )
+    else:
+        product = catalog_facade.product_facts(store_id=room.store_id, product_id=product_id)
     if product is None:
         raise DomainError(
             "No such product in this store.",
             code="unknown_product",
             details={"product": product_id},
         )
-    if kind == EventKind.STOCK:
-        if stock is None or stock < 0:
-            raise DomainError("A stock event needs a stock of 0 or more.", code="invalid_stock")
-        # Blank hashes: the stored product no longer matches its last import, so
-        # re-importing that file writes the file's stock back instead of skipping it.
-        Product.objects.filter(pk=product.pk).update(
-            stock=stock, import_hash="", source_digest="", updated_at=timezone.now()
-        )
     event = EngagementEvent.objects.create(
         session=session,
         kind=kind,
-        product=product,
+        product_id=product.id,
         count=stock if kind == EventKind.STOCK and stock is not None else quantity,
         at=timezone.now(),
     )
@@ -229,7 +224,7 @@ def platform_event_record(
         {
             "type": "platform.event",
             "kind": kind,
-            "product_id": product.pk,
+            "product_id": product.id,
             "quantity": quantity,
             "stock": stock,
         },

@@ -76,3 +76,10 @@ def make_product(store: Store, sku: str = "MUG-1", *, photo: bool = True, **fiel
         row.sha256 = f"{hash(sku) & 0xFFFFFFFF:064x}"
         row.save()
     return product
+
+
+def catalog_product(product: Any) -> Any:
+    """A product as other apps see it: the catalog facade's frozen facts."""
+    from catalog import facade
+
+    return facade.product_facts(store_id=product.store_id, product_id=product.pk)

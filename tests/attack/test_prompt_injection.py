@@ -900,7 +900,7 @@ def test_copy_from_a_model_that_obeys_an_injection_is_replaced_by_the_template(
     from content.services import generation_job_create
     from content.stages import facts_for
     from tests.content.providers.test_text_openai import Reply
-    from tests.factories import make_product, make_store
+    from tests.factories import catalog_product, make_product, make_store
 
     settings.MEDIA_ROOT = tmp_path
     settings.SHOP_AI_TEXT_PROVIDER = "openai"
@@ -918,7 +918,9 @@ def test_copy_from_a_model_that_obeys_an_injection_is_replaced_by_the_template(
         **MUG,
     )
     # The model's copy is sound but for the one line it was told to write.
-    request = CopyRequest(facts_for(product), locale, MUG["brand"], sku=product.sku)
+    request = CopyRequest(
+        facts_for(catalog_product(product)), locale, MUG["brand"], sku=product.sku
+    )
     template_copy = TemplateWriter().compose(request).to_dict()
     obeyed = {**template_copy, "bullets": [line, *template_copy["bullets"][1:]]}
     chat_server.replies.clear()

@@ -12,7 +12,7 @@ from content.models import Asset
 from content.providers.text import CopyRequest, TemplateWriter
 from content.stages import facts_for
 from tests.conftest import Actor
-from tests.factories import make_product
+from tests.factories import catalog_product, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,12 @@ def _copy_asset(actor: Actor) -> tuple[Asset, dict[str, Any]]:
     copy = (
         TemplateWriter()
         .write(
-            CopyRequest(facts=facts_for(product), locale="en", brand_name="Kiln & Co", sku="MUG-1")
+            CopyRequest(
+                facts=facts_for(catalog_product(product)),
+                locale="en",
+                brand_name="Kiln & Co",
+                sku="MUG-1",
+            )
         )
         .copy
     )

@@ -19,7 +19,7 @@ from content.providers.text import CopyRequest
 from content.providers.text.template import TemplateWriter
 from content.services import MAX_STAGE_ATTEMPTS, generation_job_create
 from content.stages import facts_for
-from tests.factories import make_product, make_store
+from tests.factories import catalog_product, make_product, make_store
 
 pytestmark = pytest.mark.django_db
 RETRIES_PER_ATTEMPT = 4
@@ -156,7 +156,9 @@ def _job(count: int, endpoint: ChatEndpoint, capture) -> GenerationJob:
     ]
     # The model's replies: grounded copy for each product, found by its name in the prompt.
     for product in products:
-        request = CopyRequest(facts_for(product), "en", product.brand, sku=product.sku)
+        request = CopyRequest(
+            facts_for(catalog_product(product)), "en", product.brand, sku=product.sku
+        )
         copy = TemplateWriter().compose(request).to_dict()
         endpoint.replies[f"product: {product.title}\n"] = json.dumps(copy, ensure_ascii=False)
     with capture(execute=True):
