@@ -70,6 +70,7 @@ class ProductPhoto:
 
     product_id: int
     file_name: str
+    thumbnail_name: str  # "" until a thumbnail was made
     sha256: str
     alt: str
     width: int | None
@@ -142,6 +143,7 @@ def product_photo(*, product_id: int) -> ProductPhoto | None:
     return ProductPhoto(
         product_id=product_id,
         file_name=image.file.name,
+        thumbnail_name=image.thumbnail.name or "",
         sha256=image.sha256,
         alt=image.alt,
         width=image.width,

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 
-from catalog.models import Product
 from livestream import selectors, services
 from livestream.engine import (
     Action,
@@ -626,10 +625,7 @@ def _refusal(reason: str, locale: str) -> dict[str, Any]:
 
 
 def _card(room: LiveRoom, product_id: int | None) -> dict[str, Any] | None:
-    if product_id is None:
-        return None
-    product = Product.objects.filter(store_id=room.store_id, pk=product_id).first()
-    return selectors.product_card(product)
+    return selectors.product_card_for(room, product_id)
 
 
 def _room_status(room_id: int) -> tuple[str, list[dict[str, Any]]]:

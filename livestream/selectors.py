@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
-from catalog.models import Product
+from catalog import facade as catalog_facade
+from catalog.facade import ProductFacts as CatalogProduct
 from content.compliance import check_compliance
 from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
@@ -31,20 +33,26 @@ def open_session(room: LiveRoom) -> LiveSession | None:
 
 
 def rundown_entries(room: LiveRoom) -> list[RundownEntry]:
-    return list(room.rundown.select_related("product").order_by("position", "id"))
+    return list(room.rundown.order_by("position", "id"))
 
 
 def rundown_items(entries: list[RundownEntry]) -> list[RundownItem]:
+    if not entries:
+        return []
+    products = catalog_facade.products_facts(
+        store_id=entries[0].room.store_id, product_ids=[entry.product_id for entry in entries]
+    )
     return [
         RundownItem(
             product_id=entry.product_id,
-            sku=entry.product.sku,
-            title=entry.product.title,
+            sku=products[entry.product_id].sku,
+            title=products[entry.product_id].title,
             time_budget_s=float(entry.time_budget_s),
             talking_points=[str(point) for point in entry.talking_points],
-            in_stock=entry.product.stock != 0,
+            in_stock=products[entry.product_id].in_stock,
         )
         for entry in entries
+        if entry.product_id in products
     ]
 
 
@@ -58,27 +66,27 @@ def room_policy(room: LiveRoom) -> Policy:
 
 def product_facts(room: LiveRoom, product_ids: list[int]) -> dict[int, ProductFacts]:
     """Catalog facts read now, so prices and stock the host says are never stale."""
-    products = Product.objects.filter(store_id=room.store_id, pk__in=product_ids)
+    products = catalog_facade.products_facts(store_id=room.store_id, product_ids=product_ids)
     copy = approved_copy_lines(store=room.store, product_ids=product_ids, locale=room.locale)
     return {
-        product.pk: ProductFacts(
-            id=product.pk,
+        product.id: ProductFacts(
+            id=product.id,
             title=product.title,
             price=product.price,
             currency=product.currency,
             compare_at_price=product.compare_at_price,
             stock=product.stock,
             attributes=_speakable_attributes(product),
-            approved_copy=copy.get(product.pk, []),
+            approved_copy=copy.get(product.id, []),
         )
-        for product in products.prefetch_related("variants")
+        for product in products.values()
     }
 
 
-def _speakable_attributes(product: Product) -> dict[str, str]:
+def _speakable_attributes(product: CatalogProduct) -> dict[str, str]:
     attributes = {
         str(name): str(value)
-        for name, value in (product.attributes or {}).items()
+        for name, value in product.attributes.items()
         if isinstance(value, str | int | float)
         and str(value).strip()
         and _may_say(str(name), str(value), product)
@@ -86,8 +94,8 @@ def _speakable_attributes(product: Product) -> dict[str, str]:
     if product.brand:
         attributes.setdefault("brand", product.brand)
     options: dict[str, list[str]] = {}
-    for variant in product.variants.all():
-        for name, value in (variant.options or {}).items():
+    for variant in product.variants:
+        for name, value in variant.options.items():
             values = options.setdefault(str(name).lower(), [])
             if str(value) not in values:
                 values.append(str(value))
@@ -96,7 +104,7 @@ def _speakable_attributes(product: Product) -> dict[str, str]:
     return attributes
 
 
-def _may_say(name: str, value: str, product: Product) -> bool:
+def _may_say(name: str, value: str, product: CatalogProduct) -> bool:
     """Whether the host may read an attribute out as a product fact.
 
     Attributes often hold text pasted from a supplier's feed, which may carry a link, an
@@ -115,13 +123,13 @@ def _may_say(name: str, value: str, product: Product) -> bool:
     return not any(quantity.kind in ("price", "discount") for quantity in quantities)
 
 
-def product_card(product: Product | None) -> dict[str, Any] | None:
+def product_card(product: CatalogProduct | None) -> dict[str, Any] | None:
     """What the viewer's player shows for the product on air."""
     if product is None:
         return None
-    image = product.images.filter(status="ready").order_by("position").first()
+    photo = catalog_facade.product_photo(product_id=product.id)
     return {
-        "id": product.pk,
+        "id": product.id,
         "sku": product.sku,
         "title": product.title,
         "price": str(product.price),
@@ -130,21 +138,29 @@ def product_card(product: Product | None) -> dict[str, Any] | None:
         ),
         "currency": product.currency,
         "stock": product.stock,
-        "in_stock": product.stock != 0,
-        "image_url": image.thumbnail.url if image is not None and image.thumbnail else None,
+        "in_stock": product.in_stock,
+        "image_url": (
+            default_storage.url(photo.thumbnail_name)
+            if photo is not None and photo.thumbnail_name
+            else None
+        ),
     }
+
+
+def product_card_for(room: LiveRoom, product_id: int | None) -> dict[str, Any] | None:
+    """The card of one of the room's store's products; None for none or another store's."""
+    if product_id is None:
+        return None
+    return product_card(catalog_facade.product_facts(store_id=room.store_id, product_id=product_id))
 
 
 def room_hello(room: LiveRoom, *, viewer_token: str, recent: int = 5) -> dict[str, Any]:
     """The `hello` a viewer gets on connecting: everything needed to draw the room now."""
     session = open_session(room)
-    product = None
+    card = None
     utterances: list[dict[str, Any]] = []
     if session is not None:
-        if session.current_product_id is not None:
-            product = Product.objects.filter(
-                store_id=room.store_id, pk=session.current_product_id
-            ).first()
+        card = product_card_for(room, session.current_product_id)
         newest = session.utterances.order_by("-seq")[:recent]
         utterances = [utterance_message(u) for u in reversed(newest)]
     return {
@@ -158,7 +174,7 @@ def room_hello(room: LiveRoom, *, viewer_token: str, recent: int = 5) -> dict[st
             "host_name": str((room.persona or {}).get("name", "")),
         },
         "disclosure": disclosure_for(room.locale),
-        "product": product_card(product),
+        "product": card,
         "viewer_token": viewer_token,
         "recent": utterances,
     }
@@ -181,7 +197,7 @@ def studio_snapshot(room: LiveRoom) -> dict[str, Any]:
         ),
         "questions": questions,
         "rundown": [
-            {"product_id": entry.product_id, "title": entry.product.title}
-            for entry in rundown_entries(room)
+            {"product_id": item.product_id, "title": item.title}
+            for item in rundown_items(rundown_entries(room))
         ],
     }
