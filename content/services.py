@@ -504,8 +504,8 @@ def _save_marked_png(asset: Asset, png: bytes, name: str) -> None:
     """
     from django.conf import settings
 
-    from content.content_credentials import ContentCredentialsError, local_credentials, sign_file
-    from content.watermark import watermark_png
+    from trust.content_credentials import ContentCredentialsError, local_credentials, sign_file
+    from trust.watermark import watermark_png
 
     marked, watermark = watermark_png(png, asset_id=asset.pk)
     try:

@@ -27,8 +27,6 @@ from decimal import Decimal
 
 import numpy as np
 
-from content.compliance import check_compliance
-from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 from content.providers.embeddings import EmbeddingProvider, VectorIndex
 from content.providers.text.plan import attribute_label, attribute_value
 from livestream.engine import (
@@ -39,6 +37,8 @@ from livestream.engine import (
     RundownItem,
     format_money,
 )
+from trust.compliance import check_compliance
+from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 
 # Calibrated on the labelled questions in tests/livestream/test_answers.py (see the report in
 # bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.

@@ -8,14 +8,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from catalog.models import Product
-from content.compliance import check_compliance
-from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
 from livestream.engine import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
 from shop_ai.models import Store
+from trust.compliance import check_compliance
+from trust.grounding import extract_quantities
 
 
 def rooms_for_store(store: Store) -> QuerySet[LiveRoom]:

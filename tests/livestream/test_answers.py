@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from content.grounding import extract_quantities
 from content.providers.embeddings import MiniLmEmbeddings
 from livestream.answers import (
     ANSWER_THRESHOLD,
@@ -31,6 +30,7 @@ from livestream.answers import (
     team_line,
 )
 from livestream.engine import ProductFacts, fact_numbers, numbers_in
+from trust.grounding import extract_quantities
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

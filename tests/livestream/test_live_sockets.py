@@ -19,7 +19,6 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from catalog.models import Product
-from content.labels import read_wav_aigc
 from livestream import services
 from livestream.consumers import issue_viewer_token
 from livestream.hosting import catalog_answerer
@@ -29,6 +28,7 @@ from livestream.voice import MediaAudioStore, RoomVoice
 from shop_ai.asgi import application
 from tests.conftest import Actor, make_actor
 from tests.factories import make_product
+from trust.labels import read_wav_aigc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

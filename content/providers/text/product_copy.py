@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
-from content.compliance import MISSING_REQUIRED_WORD, StoreRules, check_compliance
-from content.findings import Finding
-from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 from content.providers.base import Provenance
+from trust.compliance import MISSING_REQUIRED_WORD, StoreRules, check_compliance
+from trust.findings import Finding
+from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 
 Locale = Literal["en", "zh-CN"]
 

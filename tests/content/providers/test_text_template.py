@@ -6,11 +6,11 @@ import dataclasses
 
 import pytest
 
-from content.compliance import StoreRules, check_compliance
-from content.grounding import Facts, check_grounding, evidence_from_facts
 from content.providers.text import CopyRequest, TemplateWriter, writer_for
 from content.providers.text.product_copy import errors_in
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
+from trust.compliance import StoreRules, check_compliance
+from trust.grounding import Facts, check_grounding, evidence_from_facts
 
 LOCALES = ("en", "zh-CN")
 FACT_SETS = [*AWKWARD, *(seeded_facts(seed) for seed in range(8))]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from content.findings import Finding, NormalizedText, normalize_text
+from trust.findings import Finding, NormalizedText, normalize_text
 
 UNSUPPORTED_NUMBER = "grounding.unsupported_number"
 UNSUPPORTED_CLAIM = "grounding.unsupported_claim"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from content.grounding import (
+from trust.grounding import (
     UNSUPPORTED_CLAIM,
     UNSUPPORTED_NUMBER,
     Facts,

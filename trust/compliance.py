@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from content.findings import Finding, NormalizedText, Severity, normalize_text
+from trust.findings import Finding, NormalizedText, Severity, normalize_text
 
 BANNED_WORD = "store.banned_word"
 MISSING_REQUIRED_WORD = "store.missing_required_word"
 
 # Evidence keys a caller may pass to allow a claim it can back (see `Rule.evidence_key`).
-# `content.grounding.evidence_from_facts` derives the "origin:*" and "clinically_proven" ones.
+# `trust.grounding.evidence_from_facts` derives the "origin:*" and "clinically_proven" ones.
 EVIDENCE_KEYS = frozenset(
     {
         "origin:usa",
@@ -111,7 +111,7 @@ def _zh(terms: dict[str, str | None]) -> tuple[Term, ...]:
 
 # "best" stays allowed in idioms that compare nothing ("best before", "look your best") and in
 # "best seller(s)" / "best-selling" / "bestseller": a sales rank the store reports from its
-# own sales, like "popular" (decision recorded in tests/content/test_compliance.py).
+# own sales, like "popular" (decision recorded in tests/trust/test_compliance.py).
 _BEST_IDIOM_AFTER = (
     r"(?!\s+(?:before|by|wishes|regards|of\s+both\s+worlds|friends?|practices?|sellers?|selling)"
     r"(?![\w]))"

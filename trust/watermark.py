@@ -8,7 +8,7 @@ reading takes a majority vote per bit. Because the DCT is orthonormal, that sing
 (and the rank-one change the embedder makes) equal the block's own, so this module does the
 same arithmetic for all blocks at once with NumPy: on a 1080x1080 image the package takes
 about 0.9 s to embed and 0.55 s to read (a Python loop over 18,000 blocks), this 0.09 s and
-0.04 s. ``tests/content/test_watermark.py`` checks the two agree, block for block.
+0.04 s. ``tests/trust/test_watermark.py`` checks the two agree, block for block.
 
 Three choices differ from the package's ``WatermarkEncoder`` defaults, each measured on our
 rendered layouts:
@@ -237,8 +237,8 @@ def watermark_png(png_bytes: bytes, *, asset_id: int) -> tuple[bytes, dict[str, 
     The second value is the record to keep with the asset: ``embedded`` true with the
     method and payload, or false with the reason (an image too small to carry it).
     """
-    from content.labels import label_png, read_png_aigc
     from content.layouts.encode import encode_png
+    from trust.labels import label_png, read_png_aigc
 
     record: dict[str, Any] = {
         "method": WATERMARK_METHOD,

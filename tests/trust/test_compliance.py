@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pytest
 
-from content.compliance import (
+from trust.compliance import (
     BANNED_WORD,
     MISSING_REQUIRED_WORD,
     RULE_PACKS,
@@ -27,8 +27,8 @@ from content.compliance import (
     is_medical_category,
     rewrite_compliant,
 )
-from content.findings import Finding
-from content.grounding import Facts, evidence_from_facts
+from trust.findings import Finding
+from trust.grounding import Facts, evidence_from_facts
 
 EN_VIOLATIONS = [
     ("The best blender you will ever own.", "en.superlative", "The best"),
