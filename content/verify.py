@@ -9,7 +9,6 @@ from typing import Any
 
 from content.layouts.layouts import FEATURE_CARD_SIZE, HERO_SIZE, MARKETPLACE_SIZE, STORY_SIZE
 from content.models import Asset
-from content.providers.base import ProviderUnavailable
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
 from trust.labels import (
@@ -107,7 +106,7 @@ def _read_label(media_type: str, data: bytes, notes: list[str]) -> dict[str, str
             return read_mp4_aigc(handle.name, timeout_s=30)
     except (ValueError, UnicodeDecodeError) as exc:
         notes.append(f"The metadata could not be read: {exc}.")
-    except (LabelingError, ProviderUnavailable) as exc:
+    except LabelingError as exc:  # LabelingUnavailable too: no ffmpeg to read it with
         notes.append(f"The video's metadata could not be read: {exc}")
     return None
 
