@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from locales import Locale
 from trust.findings import Finding, NormalizedText, Severity, normalize_text
 
 BANNED_WORD = "store.banned_word"
@@ -480,14 +481,19 @@ RULE_PACKS: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def rule_pack_for(locale: str) -> tuple[Rule, ...]:
-    """The rules for a locale: "en", "en-US" → English; "zh", "zh-CN", "zh-Hans" → Chinese."""
-    key = locale.strip().lower().replace("_", "-")
-    if key.startswith("zh"):
-        return RULE_PACKS["zh-CN"]
-    if key.startswith("en"):
-        return RULE_PACKS["en"]
-    raise ValueError(f"No compliance rule pack for locale {locale!r}; known: {sorted(RULE_PACKS)}")
+# Advertising law follows the language the text is in: en-GB copy gets the English pack.
+_PACK_FOR_LANGUAGE = {"en": "en", "zh": "zh-CN"}
+
+
+def rule_pack_for(locale: Locale) -> tuple[Rule, ...]:
+    """The rules for a locale's language: English for "en", Chinese for "zh-CN" (and any
+    other locale of those languages)."""
+    pack = _PACK_FOR_LANGUAGE.get(locale.language.lower())
+    if pack is None:
+        raise ValueError(
+            f"No compliance rule pack for locale {locale.code!r}; known: {sorted(RULE_PACKS)}"
+        )
+    return RULE_PACKS[pack]
 
 
 # --- matching ----------------------------------------------------------------------------
@@ -571,7 +577,7 @@ def _longest_first(findings: Iterable[Finding]) -> list[Finding]:
 def check_compliance(
     text: str,
     *,
-    locale: str,
+    locale: Locale,
     category: str | None = None,
     store_rules: StoreRules | None = None,
     evidence: frozenset[str] = frozenset(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from locales import Locale
 from trust.findings import Finding, NormalizedText, normalize_text
 from trust.grounding.claim_rules import ClaimRule
 from trust.grounding.claims import claim_supported, find_claims
@@ -16,7 +17,7 @@ UNSUPPORTED_NUMBER = "grounding.unsupported_number"
 UNSUPPORTED_CLAIM = "grounding.unsupported_claim"
 
 
-def check_grounding(text: str, facts: Facts, *, locale: str) -> list[Finding]:
+def check_grounding(text: str, facts: Facts, *, locale: Locale) -> list[Finding]:
     """Findings for every number and factual claim in `text` that the facts do not back."""
     normalized = normalize_text(text)
     currency = facts.currency.upper()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from locales import CJK_CHAR, Locale
 from trust.findings import NormalizedText, normalize_text
 from trust.grounding.discounts import zhe_to_discount
 from trust.grounding.units import (
@@ -64,7 +65,9 @@ _PREFIX_CURRENCY = re.compile(
 _SUFFIX_CURRENCY = re.compile(
     r"[ \t]?(?:(USD|US dollars?|dollars?|bucks|EUR|euros?|GBP|CNY|RMB|yuan|JPY|yen|HKD|CAD|AUD)"
     + NOT_LATIN
-    + r"|(元|块钱|块(?![\u4e00-\u9fff])|人民币|円))",
+    + r"|(元|块钱|块(?!"
+    + CJK_CHAR.pattern
+    + r")|人民币|円))",
     re.IGNORECASE,
 )
 _STOCK_AFTER = re.compile(
@@ -146,7 +149,7 @@ def _classify_after(
     token: Token,
     *,
     currency: str,
-    locale: str,
+    locale: Locale | None,
     prefix_currency: str | None,
 ) -> None:
     """Decide what a number is from what follows (and, for stock and discounts, precedes) it."""
@@ -216,7 +219,7 @@ def _make_stock(token: Token, measure_word: re.Match[str] | None) -> None:
         token.end = measure_word.end()
 
 
-def _arabic_tokens(folded: str, *, currency: str, locale: str) -> list[Token]:
+def _arabic_tokens(folded: str, *, currency: str, locale: Locale | None) -> list[Token]:
     tokens: list[Token] = []
     idiom_spans = [match.span() for match in _NUMBER_IDIOMS.finditer(folded)]
     for match in _ARABIC_NUMBER.finditer(folded):
@@ -293,7 +296,7 @@ def _code_token(start: int, end: int, code: str) -> Token:
     )
 
 
-def _word_number_tokens(folded: str, *, currency: str, locale: str) -> list[Token]:
+def _word_number_tokens(folded: str, *, currency: str, locale: Locale | None) -> list[Token]:
     """Chinese numerals and English number words, kept only where they clearly count
     or measure something ("两年", "三件", "two-year", "pack of six"): elsewhere they are prose."""
     tokens: list[Token] = []
@@ -394,7 +397,7 @@ def _link_tokens(folded: str, tokens: list[Token]) -> None:
             following.bare = False
 
 
-def extract_tokens(folded: str, *, currency: str, locale: str) -> list[Token]:
+def extract_tokens(folded: str, *, currency: str, locale: Locale | None) -> list[Token]:
     tokens = _arabic_tokens(folded, currency=currency, locale=locale)
     tokens += _word_number_tokens(folded, currency=currency, locale=locale)
     tokens += _half_price_tokens(folded)
@@ -418,10 +421,13 @@ def to_quantity(normalized: NormalizedText, token: Token) -> Quantity:
     )
 
 
-def extract_quantities(text: str, *, currency: str = "USD", locale: str = "en") -> list[Quantity]:
+def extract_quantities(
+    text: str, *, currency: str = "USD", locale: Locale | None = None
+) -> list[Quantity]:
     """Every number in `text` with its unit, currency or role, in text order.
 
-    `currency` resolves "$" and "¥" (a CAD store's "$" is CAD; a JPY store's "¥" is yen).
+    `currency` resolves "$" and "¥" (a CAD store's "$" is CAD; a JPY store's "¥" is yen);
+    so does a Japanese `locale` for "¥" in a store priced in neither. No locale: no hint.
     """
     normalized = normalize_text(text)
     tokens = extract_tokens(normalized.folded, currency=currency.upper(), locale=locale)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from locales import Locale
 from trust.findings import normalize_text
 from trust.grounding.discounts import real_discount_percents
 from trust.grounding.facts import Facts, facts_corpus
@@ -72,7 +73,7 @@ def _with_unit_hint(key: str, value: str) -> str:
     return f"{value.strip()} {hint.group()}" if hint else value
 
 
-def build_pool(facts: Facts, *, locale: str) -> SupportPool:
+def build_pool(facts: Facts, *, locale: Locale) -> SupportPool:
     pool = SupportPool(squashed_corpus=squash(facts_corpus(facts)))
     currency = facts.currency.upper()
     money = f"money:{currency}"

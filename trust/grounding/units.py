@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from locales import Locale
+
 _D = Decimal
 _INEXACT = False
 NOT_LATIN = r"(?![A-Za-z])"
@@ -180,12 +182,13 @@ _CURRENCY_WORDS = {
 }
 
 
-def currency_for(symbol: str, *, currency: str, locale: str) -> str:
+def currency_for(symbol: str, *, currency: str, locale: Locale | None) -> str:
+    """The ISO code a written symbol or word stands for, in a store priced in `currency`."""
     key = symbol.upper()
     if key in {"$", "DOLLAR", "DOLLARS", "BUCKS"}:
         return currency if currency in _DOLLAR_CURRENCIES else "USD"
     if key == "¥":
         if currency in {"CNY", "JPY"}:
             return currency
-        return "JPY" if locale.lower().startswith("ja") else "CNY"
+        return "JPY" if locale is not None and locale.language == "ja" else "CNY"
     return _CURRENCY_WORDS.get(key, key)
