@@ -28,6 +28,7 @@ from content.providers.text.plan import discount_percent, format_money
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
 from shop_ai.models import Store
 from trust.grounding import Facts
+from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
 
 if TYPE_CHECKING:
     from content.providers.text import TextWriter
@@ -313,7 +314,6 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
     from content.layouts import BrandKit, LayoutInput, encode_png
     from content.providers.images import image_provider_for
-    from trust.labels import aigc_metadata, label_png
 
     if ctx.photo is None:
         raise ProviderError("The product has no checked image to compose with.")
@@ -364,7 +364,6 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
 
 def _run_voice(ctx: StageContext) -> list[AssetDraft]:
     from content.providers.speech import encode_compressed, prepend_disclosure, speech_for
-    from trust.labels import aigc_metadata, label_wav
 
     if voice := str(ctx.options.get("voice") or "").strip():
         _check_voice(ctx, voice)
@@ -447,7 +446,6 @@ def video_images(
 
 def _run_video(ctx: StageContext) -> list[AssetDraft]:
     from content.providers.video import VideoSpec, compose_product_video
-    from trust.labels import aigc_json, aigc_metadata
 
     composed = {a.variant: a.data for a in ctx.upstream.get("image", []) if a.data}
     copy = _copy_of(ctx)

@@ -11,6 +11,11 @@ from content.layouts.layouts import FEATURE_CARD_SIZE, HERO_SIZE, MARKETPLACE_SI
 from content.models import Asset
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
+from trust.content_credentials import (
+    ContentCredentialsError,
+    local_trust_anchor,
+    read_credentials,
+)
 from trust.labels import (
     LabelingError,
     read_jpeg_aigc,
@@ -18,6 +23,7 @@ from trust.labels import (
     read_png_aigc,
     read_wav_aigc,
 )
+from trust.watermark import MIN_SIDE, read_asset_id
 
 MAX_VERIFY_BYTES = 25 * 1024 * 1024
 # Larger images are not decoded for the watermark: a small file can hold a huge image.
@@ -116,12 +122,6 @@ def _read_content_credentials(
 ) -> dict[str, Any] | None:
     from django.conf import settings
 
-    from trust.content_credentials import (
-        ContentCredentialsError,
-        local_trust_anchor,
-        read_credentials,
-    )
-
     try:
         anchor = local_trust_anchor(settings.DATA_DIR / "c2pa")
         return read_credentials(data, mime_type=media_type, trust_anchor_pem=anchor)
@@ -132,8 +132,6 @@ def _read_content_credentials(
 
 def _read_watermark(data: bytes, notes: list[str]) -> dict[str, Any]:
     from PIL import Image, UnidentifiedImageError
-
-    from trust.watermark import MIN_SIDE, read_asset_id
 
     result: dict[str, Any] = {"checked": False, "present": False, "asset_id": None}
     try:
