@@ -51,7 +51,7 @@ typecheck: venv-dev
 
 ## security: bandit over the app code, failing on high-severity findings only
 security: venv-dev
-	$(BIN)/bandit -q -r shop_ai catalog content livestream -lll
+	$(BIN)/bandit -q -r shop_ai catalog content livestream trust -lll
 
 ## audit: known vulnerabilities in the installed packages (needs PyPI's JSON API; not in `test`)
 ## IDs waived in audit-waivers.txt (first word of each line) are ignored. pip-audit skips a

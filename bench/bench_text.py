@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from content.grounding import Facts
 from content.providers.text import CopyRequest, TemplateWriter
 from content.providers.text.local import LocalLlmWriter, forget_loaded_models, load_model
+from trust.grounding import Facts
 
 PRODUCTS = ["Coffee Mug", "Water Bottle", "Tote Bag", "Desk Lamp", "Phone Case", "Tea Set"]
 MATERIALS = ["ceramic", "stainless steel", "100% cotton", "bamboo", "silicone", "glass"]

@@ -37,6 +37,8 @@ from content.webhooks import job_finished_emit
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import Store
+from trust.content_credentials import ContentCredentialsError, local_credentials, sign_file
+from trust.watermark import watermark_png
 
 logger = logging.getLogger(__name__)
 
@@ -496,9 +498,6 @@ def _save_marked_png(asset: Asset, png: bytes, name: str) -> None:
     The credentials are signed last: they hash the finished file, label and mark included.
     """
     from django.conf import settings
-
-    from content.content_credentials import ContentCredentialsError, local_credentials, sign_file
-    from content.watermark import watermark_png
 
     marked, watermark = watermark_png(png, asset_id=asset.pk)
     try:

@@ -25,11 +25,12 @@ from django.core.files.storage import default_storage
 from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from catalog.models import Product
-from content.grounding import Facts
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
 from content.providers.text.plan import discount_percent, format_money
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
 from shop_ai.models import Store
+from trust.grounding import Facts
+from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
 
 if TYPE_CHECKING:
     from content.providers.text import TextWriter
@@ -305,7 +306,6 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 
 
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
-    from content.labels import aigc_metadata, label_png
     from content.layouts import BrandKit, LayoutInput, encode_png
     from content.providers.images import image_provider_for
 
@@ -357,7 +357,6 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
 
 
 def _run_voice(ctx: StageContext) -> list[AssetDraft]:
-    from content.labels import aigc_metadata, label_wav
     from content.providers.speech import encode_compressed, prepend_disclosure, speech_for
 
     if voice := str(ctx.options.get("voice") or "").strip():
@@ -440,7 +439,6 @@ def video_images(
 
 
 def _run_video(ctx: StageContext) -> list[AssetDraft]:
-    from content.labels import aigc_json, aigc_metadata
     from content.providers.video import VideoSpec, compose_product_video
 
     composed = {a.variant: a.data for a in ctx.upstream.get("image", []) if a.data}

@@ -7,24 +7,29 @@ import tempfile
 import warnings
 from typing import Any
 
-from content.labels import (
+from content.layouts.layouts import FEATURE_CARD_SIZE, HERO_SIZE, MARKETPLACE_SIZE, STORY_SIZE
+from content.models import Asset
+from shop_ai.errors import DomainError
+from shop_ai.models import Store
+from trust.content_credentials import (
+    ContentCredentialsError,
+    local_trust_anchor,
+    read_credentials,
+)
+from trust.labels import (
     LabelingError,
     read_jpeg_aigc,
     read_mp4_aigc,
     read_png_aigc,
     read_wav_aigc,
 )
-from content.layouts.layouts import FEATURE_CARD_SIZE, HERO_SIZE, MARKETPLACE_SIZE, STORY_SIZE
-from content.models import Asset
-from content.providers.base import ProviderUnavailable
-from shop_ai.errors import DomainError
-from shop_ai.models import Store
+from trust.watermark import MIN_SIDE, read_asset_id
 
 MAX_VERIFY_BYTES = 25 * 1024 * 1024
 # Larger images are not decoded for the watermark: a small file can hold a huge image.
 MAX_IMAGE_PIXELS = 40_000_000
 # The sizes our layouts are rendered at: a resized copy is scaled back to the matching
-# one before reading the watermark (see content.watermark.read_asset_id).
+# one before reading the watermark (see trust.watermark.read_asset_id).
 LAYOUT_SIZES = (MARKETPLACE_SIZE, HERO_SIZE, FEATURE_CARD_SIZE, STORY_SIZE)
 IMAGE_TYPES = ("image/png", "image/jpeg")
 
@@ -107,7 +112,7 @@ def _read_label(media_type: str, data: bytes, notes: list[str]) -> dict[str, str
             return read_mp4_aigc(handle.name, timeout_s=30)
     except (ValueError, UnicodeDecodeError) as exc:
         notes.append(f"The metadata could not be read: {exc}.")
-    except (LabelingError, ProviderUnavailable) as exc:
+    except LabelingError as exc:  # LabelingUnavailable too: no ffmpeg to read it with
         notes.append(f"The video's metadata could not be read: {exc}")
     return None
 
@@ -116,12 +121,6 @@ def _read_content_credentials(
     media_type: str, data: bytes, notes: list[str]
 ) -> dict[str, Any] | None:
     from django.conf import settings
-
-    from content.content_credentials import (
-        ContentCredentialsError,
-        local_trust_anchor,
-        read_credentials,
-    )
 
     try:
         anchor = local_trust_anchor(settings.DATA_DIR / "c2pa")
@@ -133,8 +132,6 @@ def _read_content_credentials(
 
 def _read_watermark(data: bytes, notes: list[str]) -> dict[str, Any]:
     from PIL import Image, UnidentifiedImageError
-
-    from content.watermark import MIN_SIDE, read_asset_id
 
     result: dict[str, Any] = {"checked": False, "present": False, "asset_id": None}
     try:

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from content import review, selectors, services, voice_consent
 from content.models import Asset, AssetKind, AuditEvent, ReviewState, VoiceConsent
-from content.review_marks import mark_sections
 from shop_ai.errors import DomainError
 from shop_ai.models import Role
 from shop_ai.portal.decorators import store_member_required
+from trust.review_marks import mark_sections
 
 
 @store_member_required()

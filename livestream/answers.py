@@ -27,8 +27,6 @@ from decimal import Decimal
 
 import numpy as np
 
-from content.compliance import check_compliance
-from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 from content.providers.embeddings import EmbeddingProvider, VectorIndex
 from content.providers.text.plan import attribute_label, attribute_value
 from livestream.engine import (
@@ -39,6 +37,9 @@ from livestream.engine import (
     RundownItem,
     format_money,
 )
+from locales import get_locale
+from trust.compliance import check_compliance
+from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 
 # Calibrated on the labelled questions in tests/livestream/test_answers.py (see the report in
 # bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.
@@ -871,17 +872,20 @@ def safe_to_say(
     """
     checked = grounding_facts(facts)
     if any(
-        finding.severity == "error" for finding in check_grounding(text, checked, locale=locale)
+        finding.severity == "error"
+        for finding in check_grounding(text, checked, locale=get_locale(locale))
     ):
         return False
-    findings = check_compliance(text, locale=locale, evidence=evidence_from_facts(checked))
+    findings = check_compliance(
+        text, locale=get_locale(locale), evidence=evidence_from_facts(checked)
+    )
     if any(finding.severity == "error" for finding in findings):
         return False
     # Approved copy counts as a fact for the checker; a stale price in it must still not be said.
     allowed = {Decimal(p) for p in (facts.price, facts.compare_at_price) if p is not None}
     if deal_beyond_policy(facts, max_discount_pct):
         allowed.discard(Decimal(facts.compare_at_price or 0))
-    for quantity in extract_quantities(text, currency=facts.currency, locale=locale):
+    for quantity in extract_quantities(text, currency=facts.currency, locale=get_locale(locale)):
         if quantity.kind == "price" and quantity.value not in allowed:
             return False
         if (

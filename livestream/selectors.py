@@ -10,14 +10,15 @@ from django.db.models import QuerySet
 
 from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
-from content.compliance import check_compliance
-from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
 from livestream.engine import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
+from locales import LOCALE_CODES, get_locale
 from shop_ai.models import Store
+from trust.compliance import check_compliance
+from trust.grounding import extract_quantities
 
 
 def rooms_for_store(store: Store) -> QuerySet[LiveRoom]:
@@ -115,8 +116,8 @@ def _may_say(name: str, value: str, product: CatalogProduct) -> bool:
     text = f"{name}: {value}"
     if has_link(text) or is_abusive(text) or is_prompt_injection(text):
         return False
-    for locale in ("en", "zh-CN"):
-        findings = check_compliance(text, locale=locale, category=product.category)
+    for code in LOCALE_CODES:
+        findings = check_compliance(text, locale=get_locale(code), category=product.category)
         if any(finding.severity == "error" for finding in findings):
             return False
     quantities = extract_quantities(value, currency=product.currency)

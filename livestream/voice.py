@@ -7,8 +7,8 @@ import re
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from content.labels import aigc_metadata, label_wav
 from content.providers.speech import default_speech_name, speech_for, split_sentences
+from trust.labels import aigc_metadata, label_wav
 
 # Piper voices end with this; a voice name such as "piper" or "espeak" picks the backend.
 SPEECH_BACKENDS = ("piper", "espeak")

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 import pytest
 
-from content.grounding import Facts
 from content.models import Asset
 from content.providers.base import Provenance
 from content.providers.text import CopyRequest, ProductCopy, TemplateWriter, check_copy
@@ -32,6 +31,7 @@ from tests.conftest import Actor
 from tests.content.providers.test_text_copy import GOOD
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
 from tests.factories import make_product
+from trust.grounding import Facts
 
 LOCALES = ("en", "zh-CN")
 FACT_SETS = [*AWKWARD, *(seeded_facts(seed) for seed in range(12))]

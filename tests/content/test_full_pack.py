@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from content.labels import read_mp4_aigc, read_wav_aigc
 from content.models import Asset
 from tests.conftest import Actor
 from tests.factories import make_product
+from trust.labels import read_mp4_aigc, read_wav_aigc
 
 # The command commits like production does, so the test database must too.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

@@ -17,12 +17,12 @@ from content import voice_consent
 from content.models import Asset, AuditEvent, ReviewState, VoiceConsent
 from content.providers.base import ProviderUnavailable
 from content.review import record_generated
-from content.review_marks import mark_sections
 from content.stages import StageContext, plan_stage, run_stage_outputs
 from shop_ai.errors import DomainError
 from shop_ai.models import Role, Store
 from tests.conftest import Actor
 from tests.factories import make_product, member_of
+from trust.review_marks import mark_sections
 
 pytestmark = pytest.mark.django_db
 

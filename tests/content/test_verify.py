@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from content import verify
-from content.labels import aigc_metadata, label_wav
 from content.models import Asset
-from content.watermark import embed_asset_id, payload_for
 from tests.conftest import Actor
-from tests.content.test_labels import sine_wav
 from tests.factories import make_product
+from tests.trust.test_labels import sine_wav
+from trust.labels import aigc_metadata, label_wav
+from trust.watermark import embed_asset_id, payload_for
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from content.grounding import extract_quantities
 from content.providers.embeddings import MiniLmEmbeddings
 from livestream.answers import (
     ANSWER_THRESHOLD,
@@ -31,6 +30,8 @@ from livestream.answers import (
     team_line,
 )
 from livestream.engine import ProductFacts, fact_numbers, numbers_in
+from locales import get_locale
+from trust.grounding import extract_quantities
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -363,7 +364,7 @@ def test_injected_prices_are_never_said(
     assert planted not in numbers_in(answer.text)
     assert numbers_in(answer.text) <= fact_numbers(facts, facts.title)
     catalog_prices = {facts.price, facts.compare_at_price}
-    locale = "zh-CN" if CJK.search(question) else "en"
+    locale = get_locale("zh-CN" if CJK.search(question) else "en")
     for quantity in extract_quantities(answer.text, currency=facts.currency, locale=locale):
         if quantity.kind == "price":
             assert quantity.value in catalog_prices

@@ -20,7 +20,6 @@ from django.conf import settings
 
 from catalog.models import Product
 from config.asgi import application
-from content.labels import read_wav_aigc
 from livestream import services
 from livestream.consumers import issue_viewer_token
 from livestream.hosting import catalog_answerer
@@ -29,6 +28,7 @@ from livestream.runner import HostRunner
 from livestream.voice import MediaAudioStore, RoomVoice
 from tests.conftest import Actor, make_actor
 from tests.factories import make_product
+from trust.labels import read_wav_aigc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from content.grounding import LOW_STOCK_THRESHOLD, Facts, real_discount_percents
 from content.providers.text.product_copy import CopyRequest
+from trust.grounding import LOW_STOCK_THRESHOLD, Facts, real_discount_percents
 
 # Symbols the grounding checker reads back as the same currency ("CA$" is CAD, "$" alone
 # would read as USD in a zh-CN text).

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
-from content.compliance import MISSING_REQUIRED_WORD, StoreRules, check_compliance
-from content.findings import Finding
-from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 from content.providers.base import Provenance
+from locales import get_locale
+from trust.compliance import MISSING_REQUIRED_WORD, StoreRules, check_compliance
+from trust.findings import Finding
+from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 
 Locale = Literal["en", "zh-CN"]
 
@@ -541,7 +542,7 @@ def states_price(text: str, facts: Facts, *, locale: str = "en") -> bool:
             (quantity.kind == "price" and quantity.unit == facts.currency.upper())
             or quantity.kind == "count"
         )
-        for quantity in extract_quantities(text, currency=facts.currency, locale=locale)
+        for quantity in extract_quantities(text, currency=facts.currency, locale=get_locale(locale))
     )
 
 
@@ -573,7 +574,7 @@ def check_copy(copy: ProductCopy, request: CopyRequest) -> list[Finding]:
     if rules.required_words:
         whole = check_compliance(
             copy.as_text(),
-            locale=request.locale,
+            locale=get_locale(request.locale),
             store_rules=StoreRules(required_words=rules.required_words),
         )
         findings.extend(f for f in whole if f.rule_id == MISSING_REQUIRED_WORD)
@@ -593,9 +594,10 @@ def check_text(
     `evidence` is `evidence_from_facts(request.facts)`, passed in when checking many texts.
     """
     facts = request.facts
-    return check_grounding(text, facts, locale=request.locale) + check_compliance(
+    locale = get_locale(request.locale)
+    return check_grounding(text, facts, locale=locale) + check_compliance(
         text,
-        locale=request.locale,
+        locale=locale,
         category=facts.category,
         store_rules=replace(request.compliance_rules(), required_words=()),
         evidence=evidence_from_facts(facts) if evidence is None else evidence,

@@ -17,8 +17,6 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from content.compliance import rewrite_compliant
-from content.findings import Finding
 from content.providers.base import Provenance
 from content.providers.text.plan import format_money, plan_lines
 from content.providers.text.product_copy import (
@@ -46,6 +44,8 @@ from content.providers.text.product_copy import (
 )
 from content.providers.text.shots import plan_shots
 from content.providers.text.template import TemplateWriter, has_offer
+from trust.compliance import rewrite_compliant
+from trust.findings import Finding
 
 _LANGUAGES = {"en": "English", "zh-CN": "Simplified Chinese (简体中文)"}
 

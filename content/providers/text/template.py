@@ -18,9 +18,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from content.compliance import rewrite_compliant
-from content.findings import Finding
-from content.grounding import Facts, evidence_from_facts
 from content.providers.base import Cost, Provenance
 from content.providers.text.plan import (
     attribute_kind,
@@ -55,6 +52,9 @@ from content.providers.text.product_copy import (
     spoken_word_count,
 )
 from content.providers.text.shots import plan_shots
+from trust.compliance import rewrite_compliant
+from trust.findings import Finding
+from trust.grounding import Facts, evidence_from_facts
 
 TEMPLATE_MODEL = "template-v2"
 _MAX_LISTED_VALUES = 6

@@ -115,7 +115,7 @@ def test_findings_point_into_the_whole_copy_text():
 
 
 def test_required_store_words_are_looked_for_in_the_whole_copy_once():
-    from content.compliance import StoreRules
+    from trust.compliance import StoreRules
 
     request = CopyRequest(MUG, "en", "Shop Co", store_rules=StoreRules(required_words=("Acme",)))
 

@@ -6,11 +6,12 @@ import dataclasses
 
 import pytest
 
-from content.compliance import StoreRules, check_compliance
-from content.grounding import Facts, check_grounding, evidence_from_facts
 from content.providers.text import CopyRequest, TemplateWriter, writer_for
 from content.providers.text.product_copy import errors_in
+from locales import get_locale
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
+from trust.compliance import StoreRules, check_compliance
+from trust.grounding import Facts, check_grounding, evidence_from_facts
 
 LOCALES = ("en", "zh-CN")
 FACT_SETS = [*AWKWARD, *(seeded_facts(seed) for seed in range(8))]
@@ -29,9 +30,12 @@ def test_copy_is_grounded_compliant_and_well_formed(facts, locale):
     assert result.copy.validate(facts, locale=locale) == []
     # Checked again section by section with the checkers themselves, not the writer's helper.
     for _, text in result.copy.sections():
-        assert errors_in(check_grounding(text, facts, locale=locale)) == []
+        assert errors_in(check_grounding(text, facts, locale=get_locale(locale))) == []
         found = check_compliance(
-            text, locale=locale, category=facts.category, evidence=evidence_from_facts(facts)
+            text,
+            locale=get_locale(locale),
+            category=facts.category,
+            evidence=evidence_from_facts(facts),
         )
         assert errors_in(found) == []
     assert not result.fell_back

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from content.grounding import Facts
+from trust.grounding import Facts
 
 MUG = Facts(
     title="Ceramic Coffee Mug",

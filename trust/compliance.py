@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from content.findings import Finding, NormalizedText, Severity, normalize_text
+from locales import Locale
+from trust.findings import Finding, NormalizedText, Severity, normalize_text
 
 BANNED_WORD = "store.banned_word"
 MISSING_REQUIRED_WORD = "store.missing_required_word"
 
 # Evidence keys a caller may pass to allow a claim it can back (see `Rule.evidence_key`).
-# `content.grounding.evidence_from_facts` derives the "origin:*" and "clinically_proven" ones.
+# `trust.grounding.evidence_from_facts` derives the "origin:*" and "clinically_proven" ones.
 EVIDENCE_KEYS = frozenset(
     {
         "origin:usa",
@@ -111,7 +112,7 @@ def _zh(terms: dict[str, str | None]) -> tuple[Term, ...]:
 
 # "best" stays allowed in idioms that compare nothing ("best before", "look your best") and in
 # "best seller(s)" / "best-selling" / "bestseller": a sales rank the store reports from its
-# own sales, like "popular" (decision recorded in tests/content/test_compliance.py).
+# own sales, like "popular" (decision recorded in tests/trust/test_compliance.py).
 _BEST_IDIOM_AFTER = (
     r"(?!\s+(?:before|by|wishes|regards|of\s+both\s+worlds|friends?|practices?|sellers?|selling)"
     r"(?![\w]))"
@@ -480,14 +481,19 @@ RULE_PACKS: dict[str, tuple[Rule, ...]] = {
 }
 
 
-def rule_pack_for(locale: str) -> tuple[Rule, ...]:
-    """The rules for a locale: "en", "en-US" → English; "zh", "zh-CN", "zh-Hans" → Chinese."""
-    key = locale.strip().lower().replace("_", "-")
-    if key.startswith("zh"):
-        return RULE_PACKS["zh-CN"]
-    if key.startswith("en"):
-        return RULE_PACKS["en"]
-    raise ValueError(f"No compliance rule pack for locale {locale!r}; known: {sorted(RULE_PACKS)}")
+# Advertising law follows the language the text is in: en-GB copy gets the English pack.
+_PACK_FOR_LANGUAGE = {"en": "en", "zh": "zh-CN"}
+
+
+def rule_pack_for(locale: Locale) -> tuple[Rule, ...]:
+    """The rules for a locale's language: English for "en", Chinese for "zh-CN" (and any
+    other locale of those languages)."""
+    pack = _PACK_FOR_LANGUAGE.get(locale.language.lower())
+    if pack is None:
+        raise ValueError(
+            f"No compliance rule pack for locale {locale.code!r}; known: {sorted(RULE_PACKS)}"
+        )
+    return RULE_PACKS[pack]
 
 
 # --- matching ----------------------------------------------------------------------------
@@ -571,7 +577,7 @@ def _longest_first(findings: Iterable[Finding]) -> list[Finding]:
 def check_compliance(
     text: str,
     *,
-    locale: str,
+    locale: Locale,
     category: str | None = None,
     store_rules: StoreRules | None = None,
     evidence: frozenset[str] = frozenset(),

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from content.grounding import (
+from locales import Locale, get_locale
+from trust.grounding import (
     UNSUPPORTED_CLAIM,
     UNSUPPORTED_NUMBER,
     Facts,
@@ -20,6 +21,8 @@ from content.grounding import (
     real_discount_percents,
 )
 
+EN = get_locale("en")
+ZH = get_locale("zh-CN")
 NUMBER = UNSUPPORTED_NUMBER
 CLAIM = UNSUPPORTED_CLAIM
 
@@ -67,7 +70,7 @@ def cup_facts_cny(**overrides) -> Facts:
     return Facts(**fields)
 
 
-def flagged(text: str, facts: Facts, locale: str = "en") -> list[tuple[str, str]]:
+def flagged(text: str, facts: Facts, locale: Locale = EN) -> list[tuple[str, str]]:
     findings = check_grounding(text, facts, locale=locale)
     for finding in findings:
         assert text[finding.start : finding.end] == finding.excerpt
@@ -112,7 +115,7 @@ def test_invented_numbers_and_claims_are_flagged_at_their_span(text, expected):
 
 def test_wrong_numbers_come_with_a_drop_in_suggestion_from_the_facts():
     findings = check_grounding(
-        "Only $21.99 with 30% off, 750 ml, only 2 left!", bottle_facts(), locale="en"
+        "Only $21.99 with 30% off, 750 ml, only 2 left!", bottle_facts(), locale=EN
     )
 
     assert [(f.excerpt, f.suggestion) for f in findings] == [
@@ -159,7 +162,7 @@ def test_converted_values_that_differ_are_still_flagged(text):
 
 
 def test_price_in_another_currency_is_flagged_without_a_wrong_suggestion():
-    findings = check_grounding("Only 19.99 EUR!", bottle_facts(), locale="en")
+    findings = check_grounding("Only 19.99 EUR!", bottle_facts(), locale=EN)
 
     assert [(f.excerpt, f.suggestion) for f in findings] == [("19.99 EUR", None)]
     assert "EUR" in findings[0].message
@@ -175,16 +178,16 @@ def test_thousands_separators_and_currency_codes_parse():
 def test_chinese_prices_discounts_and_stock():
     facts = cup_facts_cny()
 
-    assert flagged("到手价199元，原价¥249，限时8折，仅剩3件，包邮。", facts, "zh-CN") == []
-    assert flagged("到手价179元", facts, "zh-CN") == [(NUMBER, "179元")]
-    assert flagged("限时7折", facts, "zh-CN") == [(NUMBER, "7折")]
-    assert flagged("限时八折", facts, "zh-CN") == []
-    assert flagged("仅剩2件", facts, "zh-CN") == [(NUMBER, "2件")]
-    assert flagged("今日半价", facts, "zh-CN") == [(NUMBER, "半价")]
+    assert flagged("到手价199元，原价¥249，限时8折，仅剩3件，包邮。", facts, ZH) == []
+    assert flagged("到手价179元", facts, ZH) == [(NUMBER, "179元")]
+    assert flagged("限时7折", facts, ZH) == [(NUMBER, "7折")]
+    assert flagged("限时八折", facts, ZH) == []
+    assert flagged("仅剩2件", facts, ZH) == [(NUMBER, "2件")]
+    assert flagged("今日半价", facts, ZH) == [(NUMBER, "半价")]
 
 
 def test_chinese_fix_suggestions_keep_the_unit():
-    findings = check_grounding("限时7折，到手价179元", cup_facts_cny(), locale="zh-CN")
+    findings = check_grounding("限时7折，到手价179元", cup_facts_cny(), locale=ZH)
 
     assert [(f.excerpt, f.suggestion) for f in findings] == [("7折", "8折"), ("179元", "199元")]
 
@@ -192,10 +195,10 @@ def test_chinese_fix_suggestions_keep_the_unit():
 def test_chinese_units_numerals_and_claims():
     facts = cup_facts_cny()
 
-    assert flagged("容量500毫升（0.5升），两年质保，不锈钢内胆。", facts, "zh-CN") == []
-    assert flagged("三年质保", facts, "zh-CN") == [(NUMBER, "三年")]
-    assert flagged("容量600毫升", facts, "zh-CN") == [(NUMBER, "600毫升")]
-    assert flagged("纯棉杯套，日本进口", facts, "zh-CN") == [
+    assert flagged("容量500毫升（0.5升），两年质保，不锈钢内胆。", facts, ZH) == []
+    assert flagged("三年质保", facts, ZH) == [(NUMBER, "三年")]
+    assert flagged("容量600毫升", facts, ZH) == [(NUMBER, "600毫升")]
+    assert flagged("纯棉杯套，日本进口", facts, ZH) == [
         (CLAIM, "纯棉"),
         (CLAIM, "日本进口"),
     ]
@@ -204,8 +207,8 @@ def test_chinese_units_numerals_and_claims():
 def test_full_width_text_keeps_exact_spans():
     text = "现价￥１９９，限时８折"
 
-    assert flagged(text, cup_facts_cny(), "zh-CN") == []
-    assert flagged("现价￥１７９", cup_facts_cny(), "zh-CN") == [(NUMBER, "￥１７９")]
+    assert flagged(text, cup_facts_cny(), ZH) == []
+    assert flagged("现价￥１７９", cup_facts_cny(), ZH) == [(NUMBER, "￥１７９")]
 
 
 def test_stock_claims_follow_stock():
@@ -260,7 +263,7 @@ def test_extract_quantities_reads_units_ranges_and_chinese_numerals():
 def test_prose_numerals_are_not_quantities():
     text = "一年四季都适用，第一件发货，这是一款好物，十分好用，一天喝四杯水，one size fits all"
 
-    assert extract_quantities(text, locale="zh-CN") == []
+    assert extract_quantities(text, locale=ZH) == []
     assert extract_quantities("Support 24/7. Step 2: rinse. Tip 3: dry.") == []
 
 

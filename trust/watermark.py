@@ -8,7 +8,7 @@ reading takes a majority vote per bit. Because the DCT is orthonormal, that sing
 (and the rank-one change the embedder makes) equal the block's own, so this module does the
 same arithmetic for all blocks at once with NumPy: on a 1080x1080 image the package takes
 about 0.9 s to embed and 0.55 s to read (a Python loop over 18,000 blocks), this 0.09 s and
-0.04 s. ``tests/content/test_watermark.py`` checks the two agree, block for block.
+0.04 s. ``tests/trust/test_watermark.py`` checks the two agree, block for block.
 
 Three choices differ from the package's ``WatermarkEncoder`` defaults, each measured on our
 rendered layouts:
@@ -55,6 +55,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
+
+from trust.labels import label_png, read_png_aigc
 
 WATERMARK_METHOD = "dwtDctSvd"
 WATERMARK_VERSION = 1
@@ -231,15 +233,20 @@ def read_asset_id(
     return None
 
 
+def _encode_png(image: Image.Image) -> bytes:
+    # The same settings as content.layouts.encode_png (which trust may not import), so a
+    # marked image is byte-for-byte what the layout engine would have written.
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
 def watermark_png(png_bytes: bytes, *, asset_id: int) -> tuple[bytes, dict[str, Any]]:
     """The PNG re-encoded with the mark, its AIGC label carried over; and what was done.
 
     The second value is the record to keep with the asset: ``embedded`` true with the
     method and payload, or false with the reason (an image too small to carry it).
     """
-    from content.labels import label_png, read_png_aigc
-    from content.layouts.encode import encode_png
-
     record: dict[str, Any] = {
         "method": WATERMARK_METHOD,
         "version": WATERMARK_VERSION,
@@ -253,7 +260,7 @@ def watermark_png(png_bytes: bytes, *, asset_id: int) -> tuple[bytes, dict[str, 
             marked = embed_asset_id(opened, asset_id)
         except WatermarkError as exc:
             return png_bytes, {**record, "embedded": False, "reason": str(exc)}
-    out = encode_png(marked, text_chunks={})
+    out = _encode_png(marked)
     aigc = read_png_aigc(png_bytes)
     if aigc is not None:
         out = label_png(out, aigc)

@@ -18,7 +18,8 @@ from decimal import Decimal
 
 import pytest
 
-from content.compliance import (
+from locales import Locale, get_locale
+from trust.compliance import (
     BANNED_WORD,
     MISSING_REQUIRED_WORD,
     RULE_PACKS,
@@ -26,9 +27,13 @@ from content.compliance import (
     check_compliance,
     is_medical_category,
     rewrite_compliant,
+    rule_pack_for,
 )
-from content.findings import Finding
-from content.grounding import Facts, evidence_from_facts
+from trust.findings import Finding
+from trust.grounding import Facts, evidence_from_facts
+
+EN = get_locale("en")
+ZH = get_locale("zh-CN")
 
 EN_VIOLATIONS = [
     ("The best blender you will ever own.", "en.superlative", "The best"),
@@ -177,7 +182,7 @@ def _ids_and_excerpts(findings: list[Finding]) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("text", "rule_id", "excerpt"), EN_VIOLATIONS)
 def test_english_violation_is_flagged_at_the_offending_term(text, rule_id, excerpt):
-    findings = check_compliance(text, locale="en", category="Kitchen")
+    findings = check_compliance(text, locale=EN, category="Kitchen")
 
     assert (rule_id, excerpt) in _ids_and_excerpts(findings)
     for finding in findings:
@@ -186,12 +191,12 @@ def test_english_violation_is_flagged_at_the_offending_term(text, rule_id, excer
 
 @pytest.mark.parametrize("text", EN_CLEAN)
 def test_ordinary_english_copy_is_not_flagged(text):
-    assert check_compliance(text, locale="en-US", category="Home") == []
+    assert check_compliance(text, locale=EN, category="Home") == []
 
 
 @pytest.mark.parametrize(("text", "rule_id", "excerpt"), ZH_VIOLATIONS)
 def test_chinese_violation_is_flagged_at_the_offending_term(text, rule_id, excerpt):
-    findings = check_compliance(text, locale="zh-CN", category="食品")
+    findings = check_compliance(text, locale=ZH, category="食品")
 
     assert (rule_id, excerpt) in _ids_and_excerpts(findings)
     for finding in findings:
@@ -200,21 +205,21 @@ def test_chinese_violation_is_flagged_at_the_offending_term(text, rule_id, excer
 
 @pytest.mark.parametrize("text", ZH_CLEAN)
 def test_ordinary_chinese_copy_is_not_flagged(text):
-    assert check_compliance(text, locale="zh-CN", category="家居") == []
+    assert check_compliance(text, locale=ZH, category="家居") == []
 
 
 def test_spans_point_into_the_original_text_after_full_width_folding():
     text = "今天的ＢＥＳＴ款，１００％有效"
 
-    findings = check_compliance(text, locale="zh-CN")
+    findings = check_compliance(text, locale=ZH)
 
     assert _ids_and_excerpts(findings) == [("zh.absolute_term", "１００％有效")]
-    english = check_compliance("Ｔｈｅ ｂｅｓｔ mug", locale="en")
+    english = check_compliance("Ｔｈｅ ｂｅｓｔ mug", locale=EN)
     assert [(f.start, f.end, f.suggestion) for f in english] == [(0, 8, "A great")]
 
 
 def test_every_finding_carries_a_message_and_english_superlatives_a_drop_in_fix():
-    findings = check_compliance("The best and cheapest mug, #1 in town.", locale="en")
+    findings = check_compliance("The best and cheapest mug, #1 in town.", locale=EN)
 
     assert all(finding.message for finding in findings)
     assert [(f.excerpt, f.suggestion) for f in findings] == [
@@ -225,7 +230,7 @@ def test_every_finding_carries_a_message_and_english_superlatives_a_drop_in_fix(
 
 
 def test_longest_term_wins_inside_one_rule():
-    findings = check_compliance("全网第一的好物", locale="zh")
+    findings = check_compliance("全网第一的好物", locale=ZH)
 
     assert _ids_and_excerpts(findings) == [("zh.absolute_term", "全网第一")]
 
@@ -233,9 +238,9 @@ def test_longest_term_wins_inside_one_rule():
 def test_medical_claims_are_allowed_for_medical_categories_only():
     text = "Treats acne and relieves pain."
 
-    assert check_compliance(text, locale="en", category="Pharmacy > Skin care") == []
-    assert check_compliance("可用于治疗失眠", locale="zh-CN", category="药品") == []
-    assert [f.rule_id for f in check_compliance(text, locale="en", category="Beauty")] == [
+    assert check_compliance(text, locale=EN, category="Pharmacy > Skin care") == []
+    assert check_compliance("可用于治疗失眠", locale=ZH, category="药品") == []
+    assert [f.rule_id for f in check_compliance(text, locale=EN, category="Beauty")] == [
         "en.medical_claim",
         "en.medical_claim",
     ]
@@ -247,9 +252,9 @@ def test_medical_claims_are_allowed_for_medical_categories_only():
 def test_evidence_allows_a_claim_the_seller_can_back():
     text = 'Made in USA. #1 in its class. Customers say: "Great!"'
 
-    flagged = {f.rule_id for f in check_compliance(text, locale="en")}
+    flagged = {f.rule_id for f in check_compliance(text, locale=EN)}
     backed = check_compliance(
-        text, locale="en", evidence=frozenset({"origin:usa", "ranking", "reviews"})
+        text, locale=EN, evidence=frozenset({"origin:usa", "ranking", "reviews"})
     )
 
     assert flagged == {"en.origin_claim", "en.superlative", "en.fake_review"}
@@ -267,16 +272,14 @@ def test_evidence_from_catalog_facts_allows_made_in_usa():
     evidence = evidence_from_facts(facts)
 
     assert "origin:usa" in evidence
-    assert check_compliance("Made in USA.", locale="en", evidence=evidence) == []
+    assert check_compliance("Made in USA.", locale=EN, evidence=evidence) == []
 
 
 def test_store_allow_list_keeps_a_brand_name_that_looks_like_a_superlative():
     text = "Shop Best Buy deals, the best place for gadgets."
 
-    default = check_compliance(text, locale="en")
-    allowed = check_compliance(
-        text, locale="en", store_rules=StoreRules(allowed_terms=["Best Buy"])
-    )
+    default = check_compliance(text, locale=EN)
+    allowed = check_compliance(text, locale=EN, store_rules=StoreRules(allowed_terms=["Best Buy"]))
 
     assert [f.excerpt for f in default] == ["Best", "the best"]
     assert [f.excerpt for f in allowed] == ["the best"]
@@ -286,9 +289,9 @@ def test_store_banned_words_are_whole_words_case_insensitive_and_any_chinese_sub
     rules = StoreRules(banned_words=["cheap", "爆款"])
 
     english = check_compliance(
-        "Cheap? Not cheapskate quality. cheap!", locale="en", store_rules=rules
+        "Cheap? Not cheapskate quality. cheap!", locale=EN, store_rules=rules
     )
-    chinese = check_compliance("今日爆款，超级爆款", locale="zh-CN", store_rules=rules)
+    chinese = check_compliance("今日爆款，超级爆款", locale=ZH, store_rules=rules)
 
     assert [(f.rule_id, f.start, f.end) for f in english] == [
         (BANNED_WORD, 0, 5),
@@ -300,8 +303,8 @@ def test_store_banned_words_are_whole_words_case_insensitive_and_any_chinese_sub
 def test_store_required_words_are_reported_when_missing():
     rules = StoreRules(required_words=["AI-generated"])
 
-    missing = check_compliance("A sturdy mug.", locale="en", store_rules=rules)
-    present = check_compliance("A sturdy mug. (ai-generated)", locale="en", store_rules=rules)
+    missing = check_compliance("A sturdy mug.", locale=EN, store_rules=rules)
+    present = check_compliance("A sturdy mug. (ai-generated)", locale=EN, store_rules=rules)
 
     assert [(f.rule_id, f.start, f.end, f.severity) for f in missing] == [
         (MISSING_REQUIRED_WORD, 0, 0, "error")
@@ -309,9 +312,20 @@ def test_store_required_words_are_reported_when_missing():
     assert present == []
 
 
+def _locale(code: str, language: str) -> Locale:
+    return Locale(code, language, code, 2.5, 4.0, (", ", " and "))
+
+
 def test_unknown_locale_is_an_error_not_a_silent_pass():
     with pytest.raises(ValueError, match="fr-FR"):
-        check_compliance("Le meilleur", locale="fr-FR")
+        check_compliance("Le meilleur", locale=_locale("fr-FR", "fr"))
+
+
+def test_the_rule_pack_follows_the_locales_language_not_its_region():
+    british = _locale("en-GB", "en")
+
+    assert rule_pack_for(british) == rule_pack_for(EN) == RULE_PACKS["en"]
+    assert [f.excerpt for f in check_compliance("The best mug", locale=british)] == ["The best"]
 
 
 def test_rule_packs_are_data_with_namespaced_ids_and_valid_patterns():
@@ -327,7 +341,7 @@ def test_rule_packs_are_data_with_namespaced_ids_and_valid_patterns():
 
 def test_rewrite_replaces_only_flagged_spans_right_to_left():
     text = "The best kettle, the cheapest price. Made in USA."
-    findings = check_compliance(text, locale="en")
+    findings = check_compliance(text, locale=EN)
 
     rewritten, changes = rewrite_compliant(text, findings)
 
@@ -339,12 +353,12 @@ def test_rewrite_replaces_only_flagged_spans_right_to_left():
     # Everything outside the changed spans is untouched.
     assert rewritten.endswith(text[29:])
     assert rewritten[7:16] == text[8:17]
-    assert {f.rule_id for f in check_compliance(rewritten, locale="en")} == {"en.origin_claim"}
+    assert {f.rule_id for f in check_compliance(rewritten, locale=EN)} == {"en.origin_claim"}
 
 
 def test_rewrite_keeps_case_and_handles_chinese():
     text = "BEST deal. 最佳选择，好评如潮，能治疗失眠"
-    findings = check_compliance(text, locale="en") + check_compliance(text, locale="zh-CN")
+    findings = check_compliance(text, locale=EN) + check_compliance(text, locale=ZH)
 
     rewritten, changes = rewrite_compliant(text, findings)
 
@@ -354,7 +368,7 @@ def test_rewrite_keeps_case_and_handles_chinese():
 
 def test_rewrite_never_changes_numbers_or_stale_or_grounding_findings():
     text = "The #1 mug, 100%有效, only $9."
-    findings = check_compliance(text, locale="en") + check_compliance(text, locale="zh-CN")
+    findings = check_compliance(text, locale=EN) + check_compliance(text, locale=ZH)
     stale = Finding("en.superlative", "warning", 0, 3, "best", "msg", "great")
     grounding = Finding("grounding.unsupported_number", "error", 24, 26, "$9", "msg", "$19")
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from content.labels import IPTC_TRAINED_ALGORITHMIC_MEDIA
+from trust.labels import IPTC_TRAINED_ALGORITHMIC_MEDIA
 
 ASSET_ASSERTION = "com.shop-ai.asset"
 SIGNING_ALGORITHM = "es256"

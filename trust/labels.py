@@ -34,8 +34,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from content.providers.base import ProviderUnavailable
-
 AIGC_KEY = "AIGC"
 AIGC_FIELDS = (
     "Label",
@@ -60,6 +58,13 @@ FFMPEG_TIMEOUT_S = 120.0
 
 class LabelingError(Exception):
     """A label could not be written or read (ffmpeg failed or timed out)."""
+
+
+class LabelingUnavailable(LabelingError):
+    """The tool a label needs is not installed (ffmpeg, from imageio-ffmpeg, for MP4).
+
+    Apps may map it to their own "backend unavailable" error; trust knows none of them.
+    """
 
 
 def aigc_metadata(
@@ -437,7 +442,7 @@ def ffmpeg_binary() -> str:
     try:
         import imageio_ffmpeg
     except ImportError:
-        raise ProviderUnavailable(
+        raise LabelingUnavailable(
             "Labelling MP4 needs the PyPI package imageio-ffmpeg (it ships ffmpeg)."
         ) from None
     return str(imageio_ffmpeg.get_ffmpeg_exe())

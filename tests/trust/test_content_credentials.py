@@ -8,8 +8,8 @@ import json
 import pytest
 from PIL import Image
 
-from content import content_credentials as cc
-from content.labels import IPTC_TRAINED_ALGORITHMIC_MEDIA
+from trust import content_credentials as cc
+from trust.labels import IPTC_TRAINED_ALGORITHMIC_MEDIA
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from content import watermark
-from content.labels import aigc_metadata, label_png, read_png_aigc
 from content.layouts import BrandKit, LayoutInput, encode_png, render_layout
 from tests.content.layouts.conftest import studio_photo_bytes
+from trust import watermark
+from trust.labels import aigc_metadata, label_png, read_png_aigc
 
 ASSET_ID = 4_021_337
 KIT = BrandKit(

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from content.labels import (
+from content.layouts.encode import encode_jpeg, encode_png
+from trust.labels import (
     AIGC_FIELDS,
     LabelingError,
     aigc_json,
@@ -28,7 +29,6 @@ from content.labels import (
     read_png_aigc,
     read_wav_aigc,
 )
-from content.layouts.encode import encode_jpeg, encode_png
 
 AIGC = aigc_metadata(
     producer="Shop AI · 杭州小店",
