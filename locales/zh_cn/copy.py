@@ -107,6 +107,5 @@ PHRASES = {
         ),
         "offer": ("story_frame", "优惠：竖版海报，展示价格角标。"),
         "cta": ("marketplace_main", "行动号召：白底产品图，结尾卡片展示价格。"),
-        "ordinals": ("First", "Second", "Third", "Fourth", "Fifth", "Sixth"),
     },
 }

@@ -65,7 +65,8 @@ def fit_durations(
 def plan_shots(script: Sequence[str], *, locale: Locale | str, has_offer: bool) -> tuple[Shot, ...]:
     """One shot per script line, timed to be said, totalling 15-30 s."""
     texts = get_locale(locale).phrases("copy")["shots"]
-    ordinals = texts["ordinals"]
+    # Feature descriptions may say which feature ("{nth}": "First", ...); Chinese ones don't.
+    ordinals = texts.get("ordinals", ("",))
     roles = shot_roles(len(script), has_offer=has_offer)
     needed = [
         max(_FLOOR_SECONDS, spoken_word_count(line) / WORDS_PER_SECOND + _HOLD_SECONDS)

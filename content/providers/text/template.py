@@ -12,6 +12,7 @@ The words are the locale's: one composer reads the patterns of its "copy" phrase
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import string
@@ -183,8 +184,9 @@ def _shorten(text: str, max_chars: int) -> str:
 _FORMATTER = string.Formatter()
 
 
-def _field_names(template: str) -> set[str]:
-    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+@functools.lru_cache(maxsize=1024)
+def _field_names(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
 
 def _render(template: str, fields: Mapping[str, object]) -> str | None:
@@ -234,7 +236,11 @@ def _features(
             continue
         label = labels.get(attribute_label(key), attribute_label(key))
         spec = attributes.get(attribute_kind(key), attributes["other"])
-        fields = {"value": attribute_value(key, raw), "label": label, "Label": _capitalize(label)}
+        fields: dict[str, object] = {
+            "value": attribute_value(key, raw),
+            "label": label,
+            "Label": _capitalize(label),
+        }
         features.append(_feature(choose, f"attribute:{key}", spec, fields))
     separator: str | None = phrases["list_separator"]
     for option, values in facts.variant_options.items():
