@@ -34,6 +34,7 @@ from content.providers.base import ProviderError
 from content.review import record_generated
 from content.stages import STAGE_READS, AssetDraft, StageContext, plan_stage, run_stage_outputs
 from content.webhooks import job_finished_emit
+from locales import LOCALE_CODES
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import Store
@@ -42,7 +43,9 @@ from trust.watermark import watermark_png
 
 logger = logging.getLogger(__name__)
 
-LOCALES = ("en", "zh-CN")
+# The built-in locales a job may ask for; the API, views and the schema's LocaleEnum read
+# this name.
+LOCALES = LOCALE_CODES
 MAX_PRODUCTS_PER_JOB = 500
 # A stage runs once its inputs exist: images and voice need the copy, the video needs both.
 STAGE_DEPENDENCIES: dict[str, tuple[str, ...]] = {
@@ -82,10 +85,10 @@ def generation_job_create(
         if found := existing.first():
             return found, False
     stage_names = _with_dependencies(kinds)
-    bad_locales = sorted(set(locales) - set(LOCALES))
+    bad_locales = sorted(set(locales) - set(LOCALE_CODES))
     if not locales or bad_locales:
         raise DomainError(
-            f"Locales must be some of {', '.join(LOCALES)}.",
+            f"Locales must be some of {', '.join(LOCALE_CODES)}.",
             code="invalid_locale",
             details={"unknown": bad_locales},
         )

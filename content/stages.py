@@ -26,8 +26,8 @@ from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from catalog.models import Product
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
-from content.providers.text.plan import discount_percent, format_money
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
+from locales import Locale, get_locale
 from shop_ai.models import Store
 from trust.grounding import Facts
 from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
@@ -35,7 +35,6 @@ from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
 if TYPE_CHECKING:
     from content.providers.text import TextWriter
 
-AI_LABELS = {"en": "AI-generated", "zh-CN": "AI生成"}
 IMAGE_LAYOUTS = ("marketplace_main", "hero_banner", "feature_card", "story_frame")
 
 
@@ -244,9 +243,10 @@ def _copy_of(ctx: StageContext) -> dict[str, Any]:
     return copies[0].text
 
 
-def _money(amount: Decimal | None, currency: str) -> str | None:
-    # The same formatting the copy uses, so images and video say the price the same way.
-    return None if amount is None else format_money(amount, currency)
+def _money(locale: Locale, amount: Decimal | None, currency: str) -> str | None:
+    # The locale's one formatter, as the copy and the host use it, so images and video say
+    # the price the same way.
+    return None if amount is None else locale.format_money(amount, currency)
 
 
 # --- stages: each calls the providers and describes its outputs ---------------------------
@@ -274,7 +274,7 @@ def _run_copy(ctx: StageContext) -> list[AssetDraft]:
     result = writer.write(
         CopyRequest(
             facts=ctx.facts,
-            locale="zh-CN" if ctx.locale == "zh-CN" else "en",
+            locale=ctx.locale,
             brand_name=ctx.brand_name,
             sku=ctx.sku,
         )
@@ -317,19 +317,20 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
         primary_color=primary, secondary_color=secondary, accent_color=accent, locale=ctx.locale
     )
     facts = ctx.facts
-    percent = discount_percent(facts)
+    locale = get_locale(ctx.locale)
+    percent = locale.discount_percent(facts.price, facts.compare_at_price)
     discount = f"-{percent}%" if percent else None
     inp = LayoutInput(
         product_photo=ctx.photo,
         headline=str(copy.get("headline", facts.title))[:80],
         subheadline=str(copy.get("short_description", ""))[:140],
         features=tuple(str(b)[:60] for b in copy.get("bullets", [])[:3]),
-        price_text=_money(facts.price, facts.currency) or "",
-        compare_at_text=_money(facts.compare_at_price, facts.currency),
+        price_text=_money(locale, facts.price, facts.currency) or "",
+        compare_at_text=_money(locale, facts.compare_at_price, facts.currency),
         offer_badge_text=discount,
         brand_name=ctx.brand_name,
         locale=ctx.locale,
-        ai_label=AI_LABELS[ctx.locale],
+        ai_label=locale.phrases("labels")["ai_label"],
     )
     name = settings.SHOP_AI_IMAGE_PROVIDER
     backend = image_provider_for(name, **settings.SHOP_AI_IMAGE_OPTIONS.get(name, {}))
@@ -449,6 +450,7 @@ def _run_video(ctx: StageContext) -> list[AssetDraft]:
         raise ProviderError("The video needs the product's images and voice first.")
     width, height = (int(n) for n in settings.SHOP_AI_VIDEO_SIZE.split("x"))
     facts = ctx.facts
+    locale = get_locale(ctx.locale)
     aigc = aigc_metadata(producer="Shop AI", produce_id=f"{ctx.sku}:video:{ctx.locale}")
     primary, secondary, accent = ctx.brand_colours
     script = [str(line) for line in copy.get("video_script", [])]
@@ -458,14 +460,14 @@ def _run_video(ctx: StageContext) -> list[AssetDraft]:
         sentences=[(s["text"], s["start"], s["end"]) for s in voices[0].metadata["sentences"]],
         voice_wav=voices[0].data,
         title=facts.title,
-        price_text=_money(facts.price, facts.currency) or "",
-        compare_at_text=_money(facts.compare_at_price, facts.currency),
+        price_text=_money(locale, facts.price, facts.currency) or "",
+        compare_at_text=_money(locale, facts.compare_at_price, facts.currency),
         end_card_text=script[-1] if script else facts.title,
         primary_color=primary,
         secondary_color=secondary,
         accent_color=accent,
         locale=ctx.locale,
-        ai_label=AI_LABELS[ctx.locale],
+        ai_label=locale.phrases("labels")["ai_label"],
         size=(width, height),
         metadata={"comment": aigc_json(aigc)},
     )

@@ -67,6 +67,15 @@ class Locale:
             return "".join(items)
         return f"{comma.join(items[:-1])}{last}{items[-1]}"
 
+    def join_words(self, left: str, right: str) -> str:
+        """Two phrases side by side ("Acme" and "Mug", "小米" and "手环"): a space where the
+        language puts one between words, else only between two Latin words ("Acme Mug")."""
+        if not left or not right:
+            return left or right
+        if self.spaces_between_words or (_is_latin_end(left) and right[0].isascii()):
+            return f"{left} {right}"
+        return f"{left}{right}"
+
     def phrases(self, feature: str) -> Phrasebook:
         """The phrasebook of one feature ("host", "copy", "labels", ...)."""
         try:
@@ -79,3 +88,7 @@ class Locale:
 
     def __str__(self) -> str:
         return self.code
+
+
+def _is_latin_end(text: str) -> bool:
+    return text[-1].isascii() and text[-1].isalnum()

@@ -496,6 +496,24 @@ def rule_pack_for(locale: Locale) -> tuple[Rule, ...]:
     return RULE_PACKS[pack]
 
 
+def register_rule_pack(language: str, rules: tuple[Rule, ...]) -> None:
+    """Add the advertising rules for one more language (a new locale brings its own)."""
+    language = language.lower()
+    if language in _PACK_FOR_LANGUAGE:
+        raise ValueError(f"a rule pack for {language!r} is already registered")
+    RULE_PACKS[language] = rules
+    _PACK_FOR_LANGUAGE[language] = language
+
+
+def unregister_rule_pack(language: str) -> None:
+    """Forget a pack added with ``register_rule_pack`` (the built-in ones stay)."""
+    language = language.lower()
+    if language in ("en", "zh"):
+        raise ValueError(f"the built-in rule pack for {language!r} cannot be removed")
+    _PACK_FOR_LANGUAGE.pop(language, None)
+    RULE_PACKS.pop(language, None)
+
+
 # --- matching ----------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from content.layouts.canvas import (
 from content.layouts.colors import RGB, with_alpha
 from content.layouts.fonts import load_font
 from content.layouts.text import draw_text_block, fit_text
+from locales import get_locale
 
 
 def _draw_line_of_text(
@@ -68,8 +69,11 @@ def draw_brand_mark(
         return (left, y0, left + mark.width, y0 + mark.height)
     if not brand_name.strip():
         return None
+    # Languages written with spaces set the wordmark in capitals; in Chinese (and other
+    # languages without spaces) a Latin brand stays as the store writes it.
+    wordmark = brand_name.upper() if get_locale(locale).spaces_between_words else brand_name
     fitted = fit_text(
-        brand_name.upper() if locale == "en" else brand_name,
+        wordmark,
         box_width=x1 - x0,
         box_height=y1 - y0,
         max_size=y1 - y0,

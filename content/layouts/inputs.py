@@ -7,15 +7,19 @@ from dataclasses import dataclass, field
 from content.layouts.colors import RGB, hex_to_rgb
 from content.layouts.fonts import DEFAULT_FONT_FAMILY, FONT_FAMILIES
 from content.layouts.labels import default_ai_label
+from locales import get_locale
 
-LOCALES = ("en", "zh-CN")
 MAX_FEATURES = 3
-DEFAULT_CTA = {"en": "Shop now", "zh-CN": "立即抢购"}
 
 
 def _check_locale(locale: str) -> None:
-    if locale not in LOCALES:
-        raise ValueError(f"unsupported locale {locale!r}; choose one of {LOCALES}")
+    get_locale(locale)  # raises UnknownLocale (a ValueError) naming the registered ones
+
+
+def default_cta(locale: str) -> str:
+    """The locale's call to action ("Shop now", "立即抢购"): its "labels" phrasebook's."""
+    text: str = get_locale(locale).phrases("labels")["call_to_action"]
+    return text
 
 
 @dataclass(frozen=True)
@@ -96,4 +100,4 @@ class LayoutInput:
 
     @property
     def cta(self) -> str:
-        return self.cta_text.strip() or DEFAULT_CTA[self.locale]
+        return self.cta_text.strip() or default_cta(self.locale)

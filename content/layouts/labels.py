@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw
 
 from content.layouts.canvas import Box, fill_rounded_rect
 from content.layouts.fonts import DEFAULT_FONT_FAMILY, StyledFont, load_font
+from locales import get_locale
 
-DEFAULT_AI_LABELS = {"en": "AI-generated", "zh-CN": "AI生成"}
 MIN_TEXT_HEIGHT_SHARE = 0.05
 # Aim a little above the floor so rounding never lands below it.
 _TARGET_TEXT_HEIGHT_SHARE = 0.053
@@ -25,7 +25,9 @@ TEXT_FILL = (255, 255, 255, 255)
 
 
 def default_ai_label(locale: str) -> str:
-    return DEFAULT_AI_LABELS["zh-CN"] if locale.startswith("zh") else DEFAULT_AI_LABELS["en"]
+    """The locale's visible AI label ("AI-generated", "AI生成"): its "labels" phrasebook's."""
+    text: str = get_locale(locale).phrases("labels")["ai_label"]
+    return text
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ PROVENANCE = Provenance(provider="openai", model="fake-model")
 
 
 def write(facts: Facts, locale: str = "en", store: str = "Shop Co") -> ProductCopy:
-    return TemplateWriter().compose(CopyRequest(facts, locale, store, sku=facts.title))  # type: ignore[arg-type]
+    return TemplateWriter().compose(CopyRequest(facts, locale, store, sku=facts.title))
 
 
 # --- the template writer ------------------------------------------------------------------

@@ -1,47 +1,15 @@
-"""The facts of one product as writers state them: prices, discounts, attributes, a prompt plan."""
+"""The facts of one product as writers state them: stock, attributes, a prompt plan.
+
+Prices and discounts are the locale's (``Locale.format_money``, ``Locale.discount_percent``),
+so copy, host and labels print one string for one price.
+"""
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from content.providers.text.product_copy import CopyRequest
-from trust.grounding import LOW_STOCK_THRESHOLD, Facts, real_discount_percents
-
-# Symbols the grounding checker reads back as the same currency ("CA$" is CAD, "$" alone
-# would read as USD in a zh-CN text).
-_CURRENCY_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "CNY": "¥",
-    "JPY": "¥",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "HKD": "HK$",
-    "SGD": "S$",
-    "TWD": "NT$",
-}
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    """ "$12.99", "¥129", "€8", "12.50 CHF": whole amounts without decimals."""
-    code = currency.upper()
-    if amount == amount.to_integral_value():
-        number = f"{amount.to_integral_value():,}"
-    else:
-        number = f"{amount.quantize(Decimal('0.01')):,}"
-    symbol = _CURRENCY_SYMBOLS.get(code)
-    return f"{symbol}{number}" if symbol else f"{number} {code}"
-
-
-def discount_percent(facts: Facts) -> int | None:
-    """The discount from the compare-at price, rounded down (never overstated); None if none."""
-    percents = real_discount_percents(facts)
-    if not percents:
-        return None
-    floor = int(min(percents))
-    return floor if floor >= 1 else None
+from trust.grounding import LOW_STOCK_THRESHOLD, Facts
 
 
 def low_stock(facts: Facts) -> int | None:
@@ -97,16 +65,16 @@ def attribute_kind(key: str) -> AttributeKind:
 
 def plan_lines(request: CopyRequest) -> list[str]:
     """The facts as a compact list for a prompt: the model phrases these and nothing else."""
-    facts = request.facts
-    price = format_money(facts.price, facts.currency)
+    facts, locale = request.facts, request.locale
+    price = locale.format_money(facts.price, facts.currency)
     lines = [f"product: {facts.title}"]
     if facts.brand:
         lines.append(f"brand: {facts.brand}")
     if facts.category:
         lines.append(f"category: {facts.category}")
-    percent = discount_percent(facts)
+    percent = locale.discount_percent(facts.price, facts.compare_at_price)
     if percent is not None and facts.compare_at_price is not None:
-        was = format_money(facts.compare_at_price, facts.currency)
+        was = locale.format_money(facts.compare_at_price, facts.currency)
         lines.append(f"price: {price} (was {was}, {percent}% off)")
     else:
         lines.append(f"price: {price}")

@@ -17,15 +17,20 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from content.providers.base import Provenance
-from locales import get_locale
+from locales import (
+    DEFAULT_LOCALE,
+    Locale,
+    UnknownLocale,
+    cjk_count,
+    get_locale,
+    registered_locales,
+)
 from trust.compliance import MISSING_REQUIRED_WORD, StoreRules, check_compliance
 from trust.findings import Finding
 from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
-
-Locale = Literal["en", "zh-CN"]
 
 # Bump when the fields change: the copy stage's input hash includes it.
 COPY_SCHEMA_VERSION = 2
@@ -70,32 +75,62 @@ EXTRA_FIELD_DEFAULTS: dict[str, Any] = {
 }
 
 
-def normalize_locale(locale: str) -> Locale:
-    """ "en", "en-US" → "en"; "zh", "zh_CN", "zh-Hans" → "zh-CN"; anything else is an error."""
-    key = locale.strip().lower().replace("_", "-")
-    if key.startswith("zh"):
-        return "zh-CN"
-    if key.startswith("en"):
-        return "en"
-    raise ValueError(f"Product copy is written in 'en' or 'zh-CN', not {locale!r}.")
+def normalize_locale(locale: str | Locale) -> Locale:
+    """The registered ``Locale`` a code names: "zh-CN" exactly, else by its language
+    ("en-US" → en; "zh", "zh_CN", "zh-Hans" → zh-CN); an unknown language is an error."""
+    if isinstance(locale, Locale):
+        return locale
+    try:
+        return get_locale(locale)
+    except UnknownLocale:
+        pass
+    language = locale.strip().lower().replace("_", "-").split("-")[0]
+    for known in registered_locales():
+        if known.language == language:
+            return known
+    codes = " or ".join(repr(known.code) for known in registered_locales())
+    raise ValueError(f"Product copy is written in {codes}, not {locale!r}.")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CopyRequest:
-    """What to write copy for: the catalog facts, the language, the store's voice and rules."""
+    """What to write copy for: the catalog facts, the language, the store's voice and rules.
+
+    The locale may be given by its code ("zh-CN", "zh_Hans"); it is resolved to its
+    ``Locale`` here, once, so writers never see a locale string.
+    """
 
     facts: Facts
     locale: Locale
     brand_name: str  # the store's name, used in calls to action ("Shop it at Acme")
-    tone: str = "friendly"  # "friendly", "premium" or "energetic"; others read as friendly
+    tone: str  # "friendly", "premium" or "energetic"; others read as friendly
     # Words the store may use although the locale rules would flag them (a brand like "Best Buy").
-    approved_terms: Sequence[str] = ()
-    store_rules: StoreRules | None = None
+    approved_terms: Sequence[str]
+    store_rules: StoreRules | None
     # Picks among phrasings so that a catalog does not read identically; the title if empty.
-    sku: str = ""
+    sku: str
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "locale", normalize_locale(self.locale))
+    def __init__(
+        self,
+        facts: Facts,
+        locale: Locale | str,
+        brand_name: str,
+        tone: str = "friendly",
+        approved_terms: Sequence[str] = (),
+        store_rules: StoreRules | None = None,
+        sku: str = "",
+    ) -> None:
+        values = {
+            "facts": facts,
+            "locale": normalize_locale(locale),
+            "brand_name": brand_name,
+            "tone": tone,
+            "approved_terms": approved_terms,
+            "store_rules": store_rules,
+            "sku": sku,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     @property
     def variation_key(self) -> str:
@@ -218,11 +253,14 @@ class ProductCopy:
             "shot_list": [shot.to_dict() for shot in self.shot_list],
         }
 
-    def validate(self, facts: Facts | None = None, *, locale: str = "en") -> list[str]:
+    def validate(
+        self, facts: Facts | None = None, *, locale: Locale | str = DEFAULT_LOCALE
+    ) -> list[str]:
         """What is wrong with the shape of this copy; empty when it is publishable.
 
         With `facts`, the script's last line must also state the product's price.
         """
+        language = normalize_locale(locale)
         problems: list[str] = []
         headline = self.headline.strip()
         if not headline:
@@ -232,7 +270,7 @@ class ProductCopy:
         elif "\n" in headline:
             problems.append("headline spans several lines")
 
-        short_sentences = split_sentences(self.short_description)
+        short_sentences = language.split_sentences(self.short_description)
         if not 1 <= len(short_sentences) <= SHORT_DESCRIPTION_MAX_SENTENCES:
             problems.append(
                 f"short_description has {len(short_sentences)} sentences "
@@ -259,7 +297,7 @@ class ProductCopy:
         elif "\n\n" in long_description:
             problems.append("long_description is more than one paragraph")
 
-        problems.extend(_script_problems(self.video_script, facts, locale))
+        problems.extend(_script_problems(self.video_script, facts, language))
         problems.extend(_line_problems("seo_title", self.seo_title, SEO_TITLE_MAX_CHARS))
         problems.extend(
             _line_problems("seo_description", self.seo_description, SEO_DESCRIPTION_MAX_CHARS)
@@ -269,12 +307,16 @@ class ProductCopy:
         return problems
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ProductCopy:
+    def from_dict(
+        cls, data: dict[str, Any], *, locale: Locale | str = DEFAULT_LOCALE
+    ) -> ProductCopy:
         """Copy from a decoded JSON object; key spellings and list/string shapes are forgiven.
 
         The schema-2 fields may be missing (older stored copy, a model that skipped them):
-        they are left empty for the caller to fill.
+        they are left empty for the caller to fill. A script given as one string is split
+        into lines by `locale`'s sentence rules.
         """
+        split_sentences = normalize_locale(locale).split_sentences
         fields = _canonical_keys(data)
         missing = [name for name in CORE_FIELDS if name not in fields]
         if missing:
@@ -295,9 +337,9 @@ class ProductCopy:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> ProductCopy:
+    def from_json(cls, text: str, *, locale: Locale | str = DEFAULT_LOCALE) -> ProductCopy:
         """Copy from model output: the first JSON object in it, code fences and chatter allowed."""
-        return cls.from_dict(first_json_object(text))
+        return cls.from_dict(first_json_object(text), locale=locale)
 
 
 SECTION_SEPARATOR = "\n\n"
@@ -450,22 +492,13 @@ def first_json_object(text: str) -> dict[str, Any]:
     raise CopyParseError("no JSON object found in the output")
 
 
-# A sentence ends at . ! ? followed by a space or the end ("12.99" stays whole), or at
-# Chinese full stops, which need no space after them.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<=[。！？])\s*")  # noqa: RUF001
-
-
-def split_sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
-
-
 def spoken_word_count(text: str) -> int:
     """Words as a voice reads them; Chinese counts two characters as one word."""
-    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    han = cjk_count(text)
     return len(re.findall(r"[A-Za-z0-9$€£¥%.,'-]+", text)) + (han + 1) // 2
 
 
-def _script_problems(lines: Sequence[str], facts: Facts | None, locale: str) -> list[str]:
+def _script_problems(lines: Sequence[str], facts: Facts | None, locale: Locale) -> list[str]:
     problems: list[str] = []
     if not SCRIPT_MIN_LINES <= len(lines) <= SCRIPT_MAX_LINES:
         problems.append(
@@ -533,7 +566,7 @@ def _shot_problems(shots: Sequence[Shot]) -> list[str]:
     return problems
 
 
-def states_price(text: str, facts: Facts, *, locale: str = "en") -> bool:
+def states_price(text: str, facts: Facts, *, locale: Locale | str = DEFAULT_LOCALE) -> bool:
     """True when `text` names the product's price in its currency."""
     # A currency without a symbol the extractor knows ("12.99 CHF") reads as a bare number.
     return any(
@@ -542,7 +575,9 @@ def states_price(text: str, facts: Facts, *, locale: str = "en") -> bool:
             (quantity.kind == "price" and quantity.unit == facts.currency.upper())
             or quantity.kind == "count"
         )
-        for quantity in extract_quantities(text, currency=facts.currency, locale=get_locale(locale))
+        for quantity in extract_quantities(
+            text, currency=facts.currency, locale=normalize_locale(locale)
+        )
     )
 
 
@@ -574,7 +609,7 @@ def check_copy(copy: ProductCopy, request: CopyRequest) -> list[Finding]:
     if rules.required_words:
         whole = check_compliance(
             copy.as_text(),
-            locale=get_locale(request.locale),
+            locale=request.locale,
             store_rules=StoreRules(required_words=rules.required_words),
         )
         findings.extend(f for f in whole if f.rule_id == MISSING_REQUIRED_WORD)
@@ -594,10 +629,9 @@ def check_text(
     `evidence` is `evidence_from_facts(request.facts)`, passed in when checking many texts.
     """
     facts = request.facts
-    locale = get_locale(request.locale)
-    return check_grounding(text, facts, locale=locale) + check_compliance(
+    return check_grounding(text, facts, locale=request.locale) + check_compliance(
         text,
-        locale=locale,
+        locale=request.locale,
         category=facts.category,
         store_rules=replace(request.compliance_rules(), required_words=()),
         evidence=evidence_from_facts(facts) if evidence is None else evidence,

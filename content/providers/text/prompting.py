@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from content.providers.base import Provenance
-from content.providers.text.plan import format_money, plan_lines
+from content.providers.text.plan import plan_lines
 from content.providers.text.product_copy import (
     BULLETS_MIN,
     BULLETS_TARGET,
@@ -47,13 +47,11 @@ from content.providers.text.template import TemplateWriter, has_offer
 from trust.compliance import rewrite_compliant
 from trust.findings import Finding
 
-_LANGUAGES = {"en": "English", "zh-CN": "Simplified Chinese (简体中文)"}
-
 
 def system_prompt(request: CopyRequest) -> str:
     return (
         "You write product copy for an online store. "
-        f"Write in {_LANGUAGES[request.locale]}, in a {request.tone} tone. "
+        f"Write in {request.locale.name}, in a {request.tone} tone. "
         "Use only the facts you are given: never add numbers, sizes, materials, "
         "certifications, awards, reviews, shipping or stock claims that are not in the facts. "
         "Never use superlatives such as best, #1, 最佳 or 第一. Reply with JSON only."
@@ -63,7 +61,7 @@ def system_prompt(request: CopyRequest) -> str:
 def user_prompt(request: CopyRequest, *, shot_list: bool = True) -> str:
     """The facts and the JSON to write. `shot_list=False` leaves the shot list out of the ask
     (it is then planned from the script): a small local model's token budget runs out first."""
-    price = format_money(request.facts.price, request.facts.currency)
+    price = request.locale.format_money(request.facts.price, request.facts.currency)
     facts = "\n".join(f"- {line}" for line in plan_lines(request))
     keys = [
         f'"headline": at most {HEADLINE_MAX_CHARS} characters,',
@@ -127,7 +125,7 @@ def result_from_output(
         )
 
     try:
-        copy = ProductCopy.from_json(output)
+        copy = ProductCopy.from_json(output, locale=request.locale)
     except CopyParseError as error:
         return fall_back(f"unparseable output: {error}", [])
     filled = copy.missing_fields()
@@ -165,7 +163,9 @@ def _completed(
     for name in missing:
         if name == "shot_list":
             changes[name] = plan_shots(
-                copy.video_script, locale=request.locale, has_offer=has_offer(request.facts)
+                copy.video_script,
+                locale=request.locale,
+                has_offer=has_offer(request.facts, request.locale),
             )
         else:
             changes[name] = getattr(template_copy(), name)

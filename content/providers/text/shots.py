@@ -4,11 +4,9 @@ Each line gets a shot long enough to say it (about 2.5 words a second), and the 
 is stretched or squeezed into 15-30 s. The hook opens on the product photo, features walk
 through the composed images, an offer (a discount, a deal or low stock) gets the story
 frame with its price badge, and the call to action ends on the white marketplace image.
-Descriptions say what is shown, never what is claimed, so they state no facts to check.
+Descriptions say what is shown, never what is claimed, so they state no facts to check;
+they are the locale's, under "shots" in its "copy" phrasebook.
 """
-
-# Chinese descriptions use full-width punctuation on purpose.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 
@@ -22,6 +20,7 @@ from content.providers.text.product_copy import (
     Shot,
     spoken_word_count,
 )
+from locales import Locale, get_locale
 
 WORDS_PER_SECOND = 2.5
 # A shot holds a moment after its line, and never flashes by.
@@ -29,35 +28,6 @@ _HOLD_SECONDS = 0.5
 _FLOOR_SECONDS = 2.0
 
 _FEATURE_SOURCES = ("feature_card", "hero_banner", "product_photo")
-_DESCRIPTIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "hook": (
-            "product_photo",
-            "Hook: slow zoom in on the product photo as the headline appears.",
-        ),
-        "feature": (
-            "{nth} feature: the feature card's call-outs, panning across.",
-            "{nth} feature: the hero banner with the headline, slow push in.",
-            "{nth} feature: close-up of the product photo.",
-        ),
-        "offer": ("story_frame", "Offer: the story frame with its price badge."),
-        "cta": (
-            "marketplace_main",
-            "Call to action: the product on white, then the end card with the price.",
-        ),
-    },
-    "zh-CN": {
-        "hook": ("product_photo", "开场：产品图缓慢推近，标题出现。"),
-        "feature": (
-            "卖点：特色卡片的要点逐条展示。",
-            "卖点：横幅主图缓慢推进。",
-            "卖点：产品特写。",
-        ),
-        "offer": ("story_frame", "优惠：竖版海报，展示价格角标。"),
-        "cta": ("marketplace_main", "行动号召：白底产品图，结尾卡片展示价格。"),
-    },
-}
-_ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth")
 
 
 def shot_roles(count: int, *, has_offer: bool) -> list[str]:
@@ -92,9 +62,11 @@ def fit_durations(
     return [t / 10 for t in tenths]
 
 
-def plan_shots(script: Sequence[str], *, locale: str, has_offer: bool) -> tuple[Shot, ...]:
+def plan_shots(script: Sequence[str], *, locale: Locale | str, has_offer: bool) -> tuple[Shot, ...]:
     """One shot per script line, timed to be said, totalling 15-30 s."""
-    texts = _DESCRIPTIONS["zh-CN" if locale == "zh-CN" else "en"]
+    texts = get_locale(locale).phrases("copy")["shots"]
+    # Feature descriptions may say which feature ("{nth}": "First", ...); Chinese ones don't.
+    ordinals = texts.get("ordinals", ("",))
     roles = shot_roles(len(script), has_offer=has_offer)
     needed = [
         max(_FLOOR_SECONDS, spoken_word_count(line) / WORDS_PER_SECOND + _HOLD_SECONDS)
@@ -106,7 +78,7 @@ def plan_shots(script: Sequence[str], *, locale: str, has_offer: bool) -> tuple[
         if role == "feature":
             templates = texts["feature"]
             source = _FEATURE_SOURCES[features % len(_FEATURE_SOURCES)]
-            nth = _ORDINALS[min(features, len(_ORDINALS) - 1)]
+            nth = ordinals[min(features, len(ordinals) - 1)]
             description = templates[features % len(templates)].format(nth=nth)
             features += 1
         else:

@@ -1,21 +1,23 @@
-"""The template writer: deterministic English and Chinese copy built only from catalog facts.
+"""The template writer: deterministic copy in any locale, built only from catalog facts.
 
 Every phrase states a catalog fact or none; each piece is checked with the grounding and
 compliance checkers before it is used, so a title or attribute the rules flag ("World's
 Best Mug") is rewritten where a safe fix exists and left out where none does. Phrasings are
 picked by a hash of the SKU, so a catalog does not read identically and a product always
 reads the same.
-"""
 
-# Chinese copy uses full-width punctuation on purpose.
-# ruff: noqa: RUF001
+The words are the locale's: one composer reads the patterns of its "copy" phrasebook
+(``locales/en/copy.py``, ``locales/zh_cn/copy.py``), so a new language needs no edit here.
+"""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import string
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from content.providers.base import Cost, Provenance
@@ -23,8 +25,6 @@ from content.providers.text.plan import (
     attribute_kind,
     attribute_label,
     attribute_value,
-    discount_percent,
-    format_money,
     low_stock,
 )
 from content.providers.text.product_copy import (
@@ -48,10 +48,10 @@ from content.providers.text.product_copy import (
     check_copy,
     check_text,
     errors_in,
-    split_sentences,
     spoken_word_count,
 )
 from content.providers.text.shots import plan_shots
+from locales import Locale, Phrasebook, has_cjk
 from trust.compliance import rewrite_compliant
 from trust.findings import Finding
 from trust.grounding import Facts, evidence_from_facts
@@ -76,6 +76,8 @@ class _Chooser:
 
     def rotated(self, slot: str, options: Sequence[str]) -> list[str]:
         """All options, starting at the chosen one: later ones are fallbacks."""
+        if not options:
+            return []
         start = self.index(slot, len(options))
         return [*options[start:], *options[:start]]
 
@@ -154,157 +156,165 @@ def _shorten(text: str, max_chars: int) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
-# --- English -----------------------------------------------------------------------------
+# --- the composer ------------------------------------------------------------------------
+#
+# One composer for every language, driven by the locale's "copy" phrasebook
+# (``locales/<language>/copy.py``). Patterns are ``str.format`` templates over these fields:
+# ``title``, ``short_title``, ``name`` and ``short_name`` (the product as an opener names
+# it), ``store``, ``brand``, ``other_brand`` (the brand when the title lacks it),
+# ``category``, ``price``, ``was`` (the compare-at price), ``percent`` (the discount) and
+# ``left`` (units, when few). A pattern naming a field the product lacks is left out.
+#
+# The phrasebook's keys: ``short_title_chars``; ``our_store`` (when the store has no name);
+# ``name`` and ``name_with_brand`` (over ``title``, ``the_title``, ``other_brand`` and
+# ``branded_title``) with an optional ``definite`` (title -> "the title"); ``headlines``,
+# ``openers`` (per tone, "friendly" required), ``closings``, ``calls_to_action``,
+# ``fact_bullets``, ``store_bullets``, ``seo_titles``, ``seo_openers``; ``stock`` and
+# ``urgency``; the fallbacks ``opener_fallback``, ``hook_fallback``, ``bridge``,
+# ``cta_fallback``, ``cta_last_resort`` and ``headline_fallback``. Facts are stated by
+# feature specs ({"bullet": (...), "sentence": (...), "spoken": (...)}, a sentence or spoken
+# pattern may use ``{bullet}``): ``price``, ``discounted_price``, ``attributes`` (per
+# attribute kind, "other" required; fields ``value``, ``label``, ``Label``),
+# ``counted_options`` and ``options`` (``label``, ``Label``, ``listed``, ``count``,
+# ``plural``) with ``attribute_labels`` (translations), ``list_separator`` (None: the
+# locale's list style) and ``plural`` (label -> counted noun, or None: not counted),
+# ``offer`` (``offer``, ``Offer``) with ``offer_trim``; ``warranty`` is a function giving
+# (bullet, sentence, spoken). ``shots`` is read by the shot planner.
+
+_FORMATTER = string.Formatter()
 
 
-def _en_list(values: Sequence[str]) -> str:
-    shown = list(values[:_MAX_LISTED_VALUES])
-    if len(shown) == 1:
-        return shown[0]
-    return f"{', '.join(shown[:-1])} and {shown[-1]}"
+@functools.lru_cache(maxsize=1024)
+def _field_names(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in _FORMATTER.parse(template) if name)
 
 
-def _en_article(noun: str) -> str:
-    if re.match(r"(?:a|an|the)\s", noun, re.IGNORECASE):
-        return noun
-    return f"an {noun}" if noun[:1].lower() in "aeio" else f"a {noun}"
+def _render(template: str, fields: Mapping[str, object]) -> str | None:
+    """The pattern filled in, or None when it names a fact the product lacks."""
+    if any(fields.get(name) is None for name in _field_names(template)):
+        return None
+    return template.format(**fields)
 
 
-def _en_the(title: str) -> str:
-    return title if title.lower().startswith("the ") else f"the {title}"
+def _render_all(templates: Iterable[str], fields: Mapping[str, object]) -> list[str]:
+    return [text for text in (_render(t, fields) for t in templates) if text is not None]
 
 
-_EN_COUNTED_OPTIONS = {"color": "colors", "colour": "colours", "size": "sizes", "style": "styles"}
+def _same(text: str) -> str:
+    return text
 
 
-def _en_features(facts: Facts, choose: _Chooser) -> list[_Feature]:
+def _feature(
+    choose: _Chooser, slot: str, spec: Phrasebook, fields: Mapping[str, object]
+) -> _Feature:
+    """A fact's bullet, sentence and spoken line; the same slot picks matching phrasings."""
+    bullet = choose.pick(slot, spec["bullet"]).format(**fields)
+    sentence = choose.pick(slot, spec["sentence"]).format(**fields, bullet=bullet)
+    spoken = choose.pick(slot, spec["spoken"]).format(**fields, bullet=bullet)
+    return _Feature(bullet, sentence, spoken)
+
+
+def _product_name(locale: Locale, phrases: Phrasebook, title: str, other_brand: str | None) -> str:
+    template = phrases["name_with_brand"] if other_brand else phrases["name"]
+    definite = phrases.get("definite", _same)
+    return str(template).format(
+        title=title,
+        the_title=definite(title),
+        other_brand=other_brand,
+        branded_title=locale.join_words(other_brand or "", title),
+    )
+
+
+def _features(
+    facts: Facts, locale: Locale, phrases: Phrasebook, choose: _Chooser
+) -> list[_Feature]:
     features: list[_Feature] = []
+    labels: Mapping[str, str] = phrases["attribute_labels"]
+    attributes: Mapping[str, Phrasebook] = phrases["attributes"]
     for key, raw in facts.attributes.items():
         if not raw.strip():
             continue
-        value = attribute_value(key, raw)
-        kind = attribute_kind(key)
-        slot = f"attribute:{key}"
-        if kind == "material":
-            bullet = choose.pick(slot, [f"Made of {value}", f"Material: {value}"])
-            sentence = choose.pick(slot, [f"It is made of {value}.", f"Crafted from {value}."])
-            spoken = f"It's made of {value}."
-        elif kind == "capacity":
-            bullet = choose.pick(slot, [f"Holds {value}", f"Capacity: {value}"])
-            sentence = spoken = f"It holds {value}."
-        elif kind == "size":
-            bullet = choose.pick(slot, [f"Measures {value}", f"Size: {value}"])
-            sentence = spoken = f"It measures {value}."
-        elif kind == "weight":
-            bullet = choose.pick(slot, [f"Weighs {value}", f"Weight: {value}"])
-            sentence = spoken = f"It weighs {value}."
-        elif kind == "origin":
-            bullet = f"Origin: {value}"
-            sentence = spoken = f"It comes from {value}."
-        else:
-            label = _capitalize(attribute_label(key))
-            bullet = f"{label}: {value}"
-            sentence = spoken = f"{label}: {value}."
-        features.append(_Feature(bullet, sentence, spoken))
+        label = labels.get(attribute_label(key), attribute_label(key))
+        spec = attributes.get(attribute_kind(key), attributes["other"])
+        fields: dict[str, object] = {
+            "value": attribute_value(key, raw),
+            "label": label,
+            "Label": _capitalize(label),
+        }
+        features.append(_feature(choose, f"attribute:{key}", spec, fields))
+    separator: str | None = phrases["list_separator"]
     for option, values in facts.variant_options.items():
         values = [value for value in values if value.strip()]
         if not values:
             continue
-        label = attribute_label(option)
-        listed = _en_list(values)
-        counted = _EN_COUNTED_OPTIONS.get(label)
-        if counted and len(values) > 1:
-            bullet = choose.pick(
-                f"option:{option}",
-                [f"Choose from {len(values)} {counted}: {listed}", f"Available in {listed}"],
-            )
-            spoken = f"Pick from {len(values)} {counted}."
-        else:
-            bullet = f"{_capitalize(label)}: {listed}"
-            spoken = f"Choose {label}: {listed}."
-        features.append(_Feature(bullet, f"{bullet}.", spoken))
+        label = labels.get(attribute_label(option), attribute_label(option))
+        shown = values[:_MAX_LISTED_VALUES]
+        plural = phrases["plural"](label)
+        counted = plural and len(values) > 1
+        fields = {
+            "label": label,
+            "Label": _capitalize(label),
+            "listed": locale.join(shown) if separator is None else separator.join(shown),
+            "count": len(values),
+            "plural": plural,
+        }
+        spec = phrases["counted_options"] if counted else phrases["options"]
+        features.append(_feature(choose, f"option:{option}", spec, fields))
     if facts.warranty.strip():
-        warranty = facts.warranty.strip()
-        if re.search(r"warrant|guarantee", warranty, re.IGNORECASE):
-            bullet = _capitalize(warranty)
-            sentence = spoken = f"It comes with {_en_article(warranty)}."
-        else:
-            bullet = f"{_capitalize(warranty)} warranty"
-            sentence = spoken = f"It is backed by a {warranty} warranty."
-        features.append(_Feature(bullet, sentence, spoken))
+        features.append(_Feature(*phrases["warranty"](facts.warranty.strip())))
     for offer in facts.offers:
         if offer.strip():
-            text = _capitalize(offer.strip().rstrip("."))
-            features.append(_Feature(text, f"Plus: {offer.strip().rstrip('.')}.", f"{text}!"))
+            trimmed = offer.strip().rstrip(phrases["offer_trim"])
+            fields = {"offer": trimmed, "Offer": _capitalize(trimmed)}
+            features.append(_feature(choose, "offer", phrases["offer"], fields))
     return features
 
 
-def _en_price_feature(facts: Facts) -> _Feature:
-    price = format_money(facts.price, facts.currency)
-    percent = discount_percent(facts)
-    if percent is not None and facts.compare_at_price is not None:
-        was = format_money(facts.compare_at_price, facts.currency)
-        return _Feature(
-            f"Now {price}, was {was}: save {percent}%",
-            f"It is now {price}, down from {was}: save {percent}%.",
-            f"Save {percent}% today.",
-        )
-    return _Feature(f"Just {price}", f"All yours for {price}.", f"All yours for {price}.")
-
-
-_EN_OPENERS = {
-    "friendly": ("Meet {the}{by}.", "Say hello to {the}{by}.", "Here's {the}{by}."),
-    "premium": ("Introducing {the}{by}.", "Discover {the}{by}.", "Presenting {the}{by}."),
-    "energetic": ("Check out {the}{by}!", "Get ready for {the}{by}!", "Here comes {the}{by}!"),
-}
-_EN_CLOSINGS = (
-    "Order it from {store} today.",
-    "Find it at {store}.",
-    "Add it to your cart at {store}.",
-)
-_EN_CALLS_TO_ACTION = (
-    "Get yours today for {price}.",
-    "Tap to shop now for {price}.",
-    "Grab it at {store} for {price}.",
-    "Order now for just {price}.",
-)
-# True of every product a store lists; used only when the facts give fewer than five bullets.
-# Stock is left out on purpose: it changes without changing the product's content hash, so
-# a cached "In stock" bullet could outlive the stock.
-_EN_STORE_BULLETS = ("Sold by {store}", "Questions? Ask the {store} team")
-
-
-def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> ProductCopy:
-    facts = request.facts
+def _compose(request: CopyRequest, check: _Checker, choose: _Chooser) -> ProductCopy:
+    facts, locale = request.facts, request.locale
+    phrases = locale.phrases("copy")
+    separator = " " if locale.spaces_between_words else ""
     title = " ".join(facts.title.split())
-    short_title = _shorten(title, HEADLINE_MAX_CHARS)
-    store = request.brand_name.strip() or facts.brand or "our store"
+    short_title = _shorten(title, phrases["short_title_chars"])
+    store = request.brand_name.strip() or facts.brand or phrases["our_store"]
     brand = facts.brand.strip()
-    by = f" from {brand}" if brand and brand.lower() not in title.lower() else ""
-    price = format_money(facts.price, facts.currency)
-    percent = discount_percent(facts)
-    left = low_stock(facts)
-    openers = _EN_OPENERS.get(request.tone, _EN_OPENERS["friendly"])
-    all_features = _en_features(facts, choose)
-    price_feature = _en_price_feature(facts)
-    headline_candidates = [title]
-    if by:
-        headline_candidates.append(f"{brand} {title}")
-    if percent is not None:
-        headline_candidates.append(f"{title}: {percent}% Off")
-    opener_candidates = [o.format(the=_en_the(title), by=by) for o in openers]
-    short_openers = [o.format(the=_en_the(short_title), by="") for o in openers]
-    closings = [c.format(store=store) for c in _EN_CLOSINGS]
-    calls_to_action = [c.format(store=store, price=price) for c in _EN_CALLS_TO_ACTION]
-    fact_bullets = ([f"From {brand}"] if brand else []) + (
-        [f"Category: {facts.category}"] if facts.category else []
-    )
-    store_bullets = [b.format(store=store) for b in _EN_STORE_BULLETS]
-    seo_titles = [f"{title} | {brand}"] if by else []
-    seo_titles += [f"{title} | {store}", title, short_title]
-    seo_openers = [f"Shop {_en_the(title)}{by} at {store}.", f"Shop {_en_the(short_title)}."]
-    stock_sentence = f"Only {left} left in stock." if left is not None else None
-    urgency = f"Only {left} left, so be quick." if left is not None else None
+    other_brand = brand if brand and brand.lower() not in title.lower() else None
+    percent = locale.discount_percent(facts.price, facts.compare_at_price)
+    fields: dict[str, object] = {
+        "title": title,
+        "short_title": short_title,
+        "name": _product_name(locale, phrases, title, other_brand),
+        "short_name": _product_name(locale, phrases, short_title, None),
+        "store": store,
+        "brand": brand or None,
+        "other_brand": other_brand,
+        "category": facts.category or None,
+        "price": locale.format_money(facts.price, facts.currency),
+        "was": (
+            None
+            if facts.compare_at_price is None
+            else locale.format_money(facts.compare_at_price, facts.currency)
+        ),
+        "percent": percent,
+        "left": low_stock(facts),
+    }
+    short_fields = {**fields, "name": fields["short_name"]}
+    openers = phrases["openers"].get(request.tone, phrases["openers"]["friendly"])
+    all_features = _features(facts, locale, phrases, choose)
+    discounted = percent is not None and facts.compare_at_price is not None
+    price_spec = phrases["discounted_price"] if discounted else phrases["price"]
+    price_feature = _feature(choose, "price", price_spec, fields)
+    headline_candidates = _render_all(phrases["headlines"], fields)
+    opener_candidates = _render_all(openers, fields)
+    short_openers = _render_all(openers, short_fields)
+    closings = _render_all(phrases["closings"], fields)
+    calls_to_action = _render_all(phrases["calls_to_action"], fields)
+    fact_bullets = _render_all(phrases["fact_bullets"], fields)
+    store_bullets = _render_all(phrases["store_bullets"], fields)
+    seo_titles = _render_all(phrases["seo_titles"], fields)
+    seo_openers = _render_all(phrases["seo_openers"], fields)
+    stock_sentence = _render(phrases["stock"], fields)
+    urgency = _render(phrases["urgency"], fields)
     check.prime(
         [
             *_feature_texts([*all_features, price_feature]),
@@ -328,9 +338,11 @@ def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
         choose.rotated("headline", headline_candidates), max_chars=HEADLINE_MAX_CHARS
     ) or check.first([short_title, brand], max_chars=HEADLINE_MAX_CHARS)
     opener = check.first(choose.rotated("opener", opener_candidates)) or check.first(
-        [*short_openers, "Take a look."]
+        [*short_openers, phrases["opener_fallback"]]
     )
-    short_description = _short_description(check, opener, features, price_feature, " ")
+    short_description = _short_description(
+        check, opener, features, price_feature, separator, locale=locale
+    )
     bullets = _pick_bullets(
         check,
         choose,
@@ -347,228 +359,34 @@ def _compose_en(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
             stock_sentence and check.clean(stock_sentence),
             check.first(choose.rotated("closing", closings)),
         ],
-        separator=" ",
+        separator=separator,
     )
     hook = (
         check.first(choose.rotated("hook", short_openers), max_chars=SCRIPT_LINE_MAX_CHARS)
-        or "Take a look at this one."
+        or phrases["hook_fallback"]
     )
     spoken = [f.spoken for f in features] + ([price_feature.spoken] if percent is not None else [])
-    cta = check.first([*choose.rotated("cta", calls_to_action), f"Just {price}."])
-    video_script = _script(check, hook, spoken, urgency, cta or f"{price}.")
-    seo_description = _paragraph(
-        [
-            check.first(seo_openers, max_chars=SEO_DESCRIPTION_MAX_CHARS),
-            *(check.clean(f.sentence) for f in features[:2]),
-            check.clean(price_feature.sentence),
-        ],
-        separator=" ",
-        max_chars=SEO_DESCRIPTION_MAX_CHARS,
+    cta = check.first(
+        [*choose.rotated("cta", calls_to_action), phrases["cta_fallback"].format(**fields)]
     )
-    headline = headline or "New in store"
-    return ProductCopy(
-        headline=headline,
-        short_description=short_description,
-        bullets=bullets,
-        long_description=long_description,
-        video_script=video_script,
-        seo_title=check.first(seo_titles, max_chars=SEO_TITLE_MAX_CHARS) or headline,
-        seo_description=seo_description or _shorten(short_description, SEO_DESCRIPTION_MAX_CHARS),
-        keywords=_keywords(check, facts, store=store, locale="en"),
-        shot_list=plan_shots(video_script, locale="en", has_offer=has_offer(facts)),
-    )
-
-
-# --- Simplified Chinese ------------------------------------------------------------------
-
-_ZH_LABELS = {
-    "color": "颜色",
-    "colour": "颜色",
-    "size": "尺码",
-    "style": "款式",
-    "material": "材质",
-    "flavor": "口味",
-    "flavour": "口味",
-    "capacity": "容量",
-    "pattern": "图案",
-    "scent": "香型",
-    "dimensions": "尺寸",
-    "weight": "重量",
-    "origin": "产地",
-}
-
-
-def _zh_label(key: str) -> str:
-    label = attribute_label(key)
-    return _ZH_LABELS.get(label, label)
-
-
-def _zh_join(left: str, right: str) -> str:
-    """Brand and title: a space only between two Latin words."""
-    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii():
-        return f"{left} {right}"
-    return f"{left}{right}"
-
-
-def _zh_features(facts: Facts, choose: _Chooser) -> list[_Feature]:
-    features: list[_Feature] = []
-    for key, raw in facts.attributes.items():
-        if not raw.strip():
-            continue
-        value = attribute_value(key, raw)
-        kind = attribute_kind(key)
-        slot = f"attribute:{key}"
-        if kind == "material":
-            bullet = choose.pick(slot, [f"采用{value}", f"材质：{value}"])
-        elif kind == "capacity":
-            bullet = choose.pick(slot, [f"容量{value}", f"容量：{value}"])
-        elif kind == "size":
-            bullet = f"尺寸：{value}"
-        elif kind == "weight":
-            bullet = f"重量：{value}"
-        elif kind == "origin":
-            bullet = f"产地：{value}"
-        else:
-            bullet = f"{_zh_label(key)}：{value}"
-        features.append(_Feature(bullet, f"{bullet}。", f"{bullet}。"))
-    for option, values in facts.variant_options.items():
-        values = [value for value in values if value.strip()]
-        if not values:
-            continue
-        label = _zh_label(option)
-        listed = "、".join(values[:_MAX_LISTED_VALUES])
-        bullet = f"{label}可选：{listed}"
-        spoken = f"{len(values)}种{label}可选。" if len(values) > 1 else f"{bullet}。"
-        features.append(_Feature(bullet, f"{bullet}。", spoken))
-    if facts.warranty.strip():
-        warranty = facts.warranty.strip()
-        years = re.fullmatch(r"(\d+)[- ]?(?:years?|yrs?)(?:\s+warranty)?", warranty, re.IGNORECASE)
-        bullet = f"{years.group(1)}年质保" if years else f"质保：{warranty}"
-        features.append(_Feature(bullet, f"享{bullet}。", f"{bullet}，放心买。"))
-    for offer in facts.offers:
-        if offer.strip():
-            text = offer.strip().rstrip("。.")
-            features.append(_Feature(text, f"{text}。", f"{text}！"))
-    return features
-
-
-def _zh_price_feature(facts: Facts) -> _Feature:
-    price = format_money(facts.price, facts.currency)
-    percent = discount_percent(facts)
-    if percent is not None and facts.compare_at_price is not None:
-        was = format_money(facts.compare_at_price, facts.currency)
-        return _Feature(
-            f"到手价{price}，原价{was}",
-            f"现在直降{percent}%，到手价{price}，原价{was}。",
-            f"现在直降{percent}%！",
-        )
-    return _Feature(f"到手价{price}", f"到手价{price}。", f"到手价{price}。")
-
-
-_ZH_OPENERS = {
-    "friendly": ("给你推荐{name}。", "{name}来啦！", "今天推荐这款{name}。"),
-    "premium": ("为你呈现{name}。", "{name}，品质之选。", "认识一下{name}。"),
-    "energetic": ("{name}上新啦！", "快来看看{name}！", "{name}，冲！"),
-}
-_ZH_CLOSINGS = ("快来{store}下单吧！", "欢迎到{store}选购。", "现在就在{store}下单吧。")
-_ZH_CALLS_TO_ACTION = (
-    "现在下单只要{price}！",
-    "点击下方链接，{price}带回家！",
-    "{price}就能入手，快来{store}下单吧！",
-)
-_ZH_STORE_BULLETS = ("{store}发货", "有问题随时问{store}客服")
-
-
-def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> ProductCopy:
-    facts = request.facts
-    title = " ".join(facts.title.split())
-    short_title = _shorten(title, 30)
-    store = request.brand_name.strip() or facts.brand or "本店"
-    brand = facts.brand.strip()
-    name = _zh_join(brand, title) if brand and brand.lower() not in title.lower() else title
-    price = format_money(facts.price, facts.currency)
-    percent = discount_percent(facts)
-    left = low_stock(facts)
-    openers = _ZH_OPENERS.get(request.tone, _ZH_OPENERS["friendly"])
-    all_features = _zh_features(facts, choose)
-    price_feature = _zh_price_feature(facts)
-    headline_candidates = [title, name, f"{title}｜到手价{price}"]
-    if percent is not None:
-        headline_candidates.append(f"{title}｜直降{percent}%")
-    opener_candidates = [o.format(name=name) for o in openers]
-    short_openers = [o.format(name=short_title) for o in openers]
-    closings = [c.format(store=store) for c in _ZH_CLOSINGS]
-    calls_to_action = [c.format(store=store, price=price) for c in _ZH_CALLS_TO_ACTION]
-    fact_bullets = ([f"品牌：{brand}"] if brand else []) + (
-        [f"品类：{facts.category}"] if facts.category else []
-    )
-    store_bullets = [b.format(store=store) for b in _ZH_STORE_BULLETS]
-    seo_titles = [f"{title}｜{brand}"] if name != title else []
-    seo_titles += [f"{title}｜{store}", title, short_title]
-    seo_openers = [f"在{store}选购{name}。", f"选购{short_title}。"]
-    stock_sentence = f"仅剩{left}件。" if left is not None else None
-    urgency = f"仅剩{left}件，手慢无！" if left is not None else None
-    check.prime(
-        [
-            *_feature_texts([*all_features, price_feature]),
-            *headline_candidates,
-            *opener_candidates,
-            *short_openers,
-            *closings,
-            *calls_to_action,
-            *fact_bullets,
-            *store_bullets,
-            *seo_titles,
-            *seo_openers,
-            short_title,
-            stock_sentence,
-            urgency,
-        ]
-    )
-    features = [f for f in all_features if check.clean(f.bullet) is not None]
-
-    headline = check.first(
-        choose.rotated("headline", headline_candidates), max_chars=HEADLINE_MAX_CHARS
-    ) or check.first([short_title, brand], max_chars=HEADLINE_MAX_CHARS)
-    opener = check.first(choose.rotated("opener", opener_candidates)) or check.first(
-        [*short_openers, "新品上架。"]
-    )
-    short_description = _short_description(check, opener, features, price_feature, "")
-    bullets = _pick_bullets(
+    video_script = _script(
         check,
-        choose,
-        [f.bullet for f in features],
-        price_feature.bullet,
-        fact_bullets=fact_bullets,
-        store_bullets=store_bullets,
+        hook,
+        spoken,
+        urgency,
+        cta or phrases["cta_last_resort"].format(**fields),
+        bridge=phrases["bridge"],
     )
-    long_description = _paragraph(
-        [
-            check.first(choose.rotated("long-opener", opener_candidates)) or opener,
-            *(check.clean(f.sentence) for f in features),
-            check.clean(price_feature.sentence),
-            stock_sentence and check.clean(stock_sentence),
-            check.first(choose.rotated("closing", closings)),
-        ],
-        separator="",
-    )
-    hook = (
-        check.first(choose.rotated("hook", short_openers), max_chars=SCRIPT_LINE_MAX_CHARS)
-        or "看看这款好物。"
-    )
-    spoken = [f.spoken for f in features] + ([price_feature.spoken] if percent is not None else [])
-    cta = check.first([*choose.rotated("cta", calls_to_action), f"只要{price}。"])
-    video_script = _script(check, hook, spoken, urgency, cta or f"{price}。")
     seo_description = _paragraph(
         [
             check.first(seo_openers, max_chars=SEO_DESCRIPTION_MAX_CHARS),
             *(check.clean(f.sentence) for f in features[:2]),
             check.clean(price_feature.sentence),
         ],
-        separator="",
+        separator=separator,
         max_chars=SEO_DESCRIPTION_MAX_CHARS,
     )
-    headline = headline or "新品上架"
+    headline = headline or phrases["headline_fallback"]
     return ProductCopy(
         headline=headline,
         short_description=short_description,
@@ -577,8 +395,8 @@ def _compose_zh(request: CopyRequest, check: _Checker, choose: _Chooser) -> Prod
         video_script=video_script,
         seo_title=check.first(seo_titles, max_chars=SEO_TITLE_MAX_CHARS) or headline,
         seo_description=seo_description or _shorten(short_description, SEO_DESCRIPTION_MAX_CHARS),
-        keywords=_keywords(check, facts, store=store, locale="zh-CN"),
-        shot_list=plan_shots(video_script, locale="zh-CN", has_offer=has_offer(facts)),
+        keywords=_keywords(check, facts, store=store, locale=locale),
+        shot_list=plan_shots(video_script, locale=locale, has_offer=has_offer(facts, locale)),
     )
 
 
@@ -595,6 +413,8 @@ def _short_description(
     features: Sequence[_Feature],
     price_feature: _Feature,
     separator: str,
+    *,
+    locale: Locale,
 ) -> str:
     """The opener and one fact (the first feature, else the price), at most two sentences."""
     for second in [*(f.sentence for f in features[:1]), price_feature.sentence, ""]:
@@ -602,7 +422,7 @@ def _short_description(
         if cleaned is None:
             continue
         text = separator.join(part for part in (opener, cleaned) if part)
-        if 1 <= len(split_sentences(text)) <= SHORT_DESCRIPTION_MAX_SENTENCES:
+        if 1 <= len(locale.split_sentences(text)) <= SHORT_DESCRIPTION_MAX_SENTENCES:
             return text
     return opener or ""
 
@@ -658,7 +478,7 @@ _KEYWORD_STOPWORDS = frozenset(
 # A word worth searching for: three letters or more, or two Chinese characters.
 # Words start with a letter and not inside another word ("350ml" gives no "ml").
 _KEYWORD_WORD = re.compile(r"(?<!\w)[^\W\d_][\w'-]*")
-_CATEGORY_SPLIT = re.compile(r"\s*(?:>|/|\||,|，|、)\s*")
+_CATEGORY_SPLIT = re.compile(r"\s*(?:>|/|\||,|，|、)\s*")  # noqa: RUF001
 _TITLE_KEYWORD_MAX_CHARS = 40
 _LISTED_COLOURS = 2
 
@@ -668,11 +488,11 @@ def _content_words(title: str) -> list[str]:
     return [
         w
         for w in words
-        if w not in _KEYWORD_STOPWORDS and (len(w) >= 3 or (_is_chinese(w) and len(w) >= 2))
+        if w not in _KEYWORD_STOPWORDS and (len(w) >= 3 or (has_cjk(w) and len(w) >= 2))
     ]
 
 
-def _keywords(check: _Checker, facts: Facts, *, store: str, locale: str) -> tuple[str, ...]:
+def _keywords(check: _Checker, facts: Facts, *, store: str, locale: Locale) -> tuple[str, ...]:
     """Five to ten distinct lower-case search terms, every one taken from the facts.
 
     In order: the title, its last two words (the product noun: "coffee mug"), with the brand,
@@ -685,13 +505,13 @@ def _keywords(check: _Checker, facts: Facts, *, store: str, locale: str) -> tupl
     flagged = check.clean(title) != title
     plain_title = _without_flagged(check, title) if flagged else title
     words = _content_words(plain_title)
-    if words and _is_chinese(words[0]):
+    if words and has_cjk(words[0]):
         head = noun = words[0]  # Chinese titles lead with the product noun
     else:
         head = " ".join(words[-2:])
         noun = words[-1] if words else ""
     brand = facts.brand.strip().lower()
-    join = _zh_join if locale == "zh-CN" else (lambda a, b: f"{a} {b}")
+    join = locale.join_words
     candidates: list[str] = []
     if not flagged and len(title) <= _TITLE_KEYWORD_MAX_CHARS:
         candidates.append(title.lower())
@@ -751,10 +571,10 @@ def _without_flagged(check: _Checker, text: str) -> str:
     return "".join(chars)
 
 
-def has_offer(facts: Facts) -> bool:
+def has_offer(facts: Facts, locale: Locale) -> bool:
     """Whether the video has an offer to show: a discount, a deal or few left."""
     return (
-        discount_percent(facts) is not None
+        locale.discount_percent(facts.price, facts.compare_at_price) is not None
         or low_stock(facts) is not None
         or any(offer.strip() for offer in facts.offers)
     )
@@ -775,7 +595,13 @@ def _paragraph(
 
 
 def _script(
-    check: _Checker, hook: str, spoken: Sequence[str], urgency: str | None, cta: str
+    check: _Checker,
+    hook: str,
+    spoken: Sequence[str],
+    urgency: str | None,
+    cta: str,
+    *,
+    bridge: str,
 ) -> tuple[str, ...]:
     """Hook, up to three facts, urgency when stock is low, and the call to action last."""
     closing = [line for line in (urgency and check.clean(urgency), cta) if line]
@@ -793,19 +619,12 @@ def _script(
     while facts_said and words() > SCRIPT_MAX_WORDS:
         facts_said.pop()
     if not facts_said and len(closing) < 2:
-        facts_said.append(_SCRIPT_BRIDGE[_is_chinese(hook)])
+        facts_said.append(bridge)
     return (hook, *facts_said, *closing)
 
 
 def _speakable(line: str) -> bool:
     return len(line) <= SCRIPT_LINE_MAX_CHARS and spoken_word_count(line) <= SCRIPT_LINE_MAX_WORDS
-
-
-_SCRIPT_BRIDGE = {False: "Take a closer look.", True: "一起来看看吧。"}
-
-
-def _is_chinese(text: str) -> bool:
-    return re.search(r"[\u4e00-\u9fff]", text) is not None
 
 
 class TemplateWriter:
@@ -814,11 +633,7 @@ class TemplateWriter:
     name = "template"
 
     def compose(self, request: CopyRequest) -> ProductCopy:
-        check = _Checker(request)
-        choose = _Chooser(request.variation_key)
-        compose: Callable[[CopyRequest, _Checker, _Chooser], ProductCopy]
-        compose = _compose_zh if request.locale == "zh-CN" else _compose_en
-        return compose(request, check, choose)
+        return _compose(request, _Checker(request), _Chooser(request.variation_key))
 
     def write(self, request: CopyRequest) -> CopyResult:
         started = time.perf_counter()
@@ -831,7 +646,7 @@ class TemplateWriter:
             provenance=Provenance(
                 provider=self.name,
                 model=TEMPLATE_MODEL,
-                params={"tone": request.tone, "locale": request.locale},
+                params={"tone": request.tone, "locale": request.locale.code},
                 cost=Cost(compute_seconds=time.process_time() - cpu_started),
                 latency_s=elapsed,
             ),

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from content.layouts.colors import RGB, hex_to_rgb
 from content.layouts.fonts import DEFAULT_FONT_FAMILY, FONT_FAMILIES
-from content.layouts.inputs import DEFAULT_CTA, LOCALES
+from content.layouts.inputs import default_cta
 from content.layouts.labels import default_ai_label
 from content.providers.base import Provenance
+from locales import get_locale
 
 SIZES = ((720, 1280), (1080, 1920))
 DEFAULT_SIZE = SIZES[0]
@@ -78,8 +79,7 @@ class VideoSpec:
             if start < 0 or end <= start:
                 raise ValueError(f"sentence {text!r} has bad timings {start}..{end}")
         object.__setattr__(self, "sentences", tuple(sorted(sentences, key=lambda s: s[1])))
-        if self.locale not in LOCALES:
-            raise ValueError(f"unsupported locale {self.locale!r}; choose one of {LOCALES}")
+        get_locale(self.locale)  # raises UnknownLocale (a ValueError) naming the known ones
         if self.font_family not in FONT_FAMILIES:
             raise ValueError(
                 f"unknown font family {self.font_family!r}; choose one of {FONT_FAMILIES}"
@@ -123,7 +123,7 @@ class VideoSpec:
 
     @property
     def cta(self) -> str:
-        return self.cta_text.strip() or DEFAULT_CTA[self.locale]
+        return self.cta_text.strip() or default_cta(self.locale)
 
     @property
     def primary(self) -> RGB:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 import pytest
 
@@ -11,7 +12,7 @@ from content.providers.text.product_copy import errors_in
 from locales import get_locale
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
 from trust.compliance import StoreRules, check_compliance
-from trust.grounding import Facts, check_grounding, evidence_from_facts
+from trust.grounding import Facts, check_grounding, evidence_from_facts, real_discount_percents
 
 LOCALES = ("en", "zh-CN")
 FACT_SETS = [*AWKWARD, *(seeded_facts(seed) for seed in range(8))]
@@ -107,3 +108,16 @@ def test_writer_for_builds_writers_by_setting_name():
     assert isinstance(writer_for("template"), TemplateWriter)
     with pytest.raises(ValueError, match="known: template, local, openai"):
         writer_for("gpt-9")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_locales_discount_is_one_grounding_accepts_and_never_overstated(locale):
+    language = get_locale(locale)
+    for facts in [*FACT_SETS, *(seeded_facts(seed) for seed in range(200))]:
+        percent = language.discount_percent(facts.price, facts.compare_at_price)
+        honest = real_discount_percents(facts)
+        if percent is None:
+            assert not honest or min(honest) < 1
+        else:
+            assert Decimal(percent) in honest
+            assert percent == min(honest)  # rounded down: never the larger of the two
