@@ -7,6 +7,8 @@ from typing import Any
 
 from celery import Task, shared_task
 
+from shop_ai.egress import FetchRefused
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,7 +36,6 @@ class ImportTask(Task):
     default_retry_delay=10,
 )
 def run_import(self: Task, job_id: int) -> str | None:
-    from catalog.safe_fetch import FetchRefused
     from catalog.services import import_run
 
     try:

@@ -34,7 +34,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from catalog.safe_fetch import FetchPolicy, FetchRefused, FetchTarget, resolve_target
 from content.models import (
     Asset,
     DeliveryStatus,
@@ -45,6 +44,7 @@ from content.models import (
     WebhookEndpoint,
 )
 from shop_ai.after_commit import enqueue_on_commit
+from shop_ai.egress import FetchPolicy, FetchRefused, FetchTarget, resolve_target
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image
 
-from catalog.safe_fetch import (
+from shop_ai.egress import (
     DEFAULT_POLICY,
     FetchPolicy,
     FetchRefused,
