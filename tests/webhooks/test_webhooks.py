@@ -16,22 +16,16 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from content import services, webhooks
-from content.models import (
-    Asset,
-    DeliveryStatus,
-    GenerationJob,
-    GenerationStage,
-    StageStatus,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from content import services
+from content.models import Asset, GenerationJob, GenerationStage, StageStatus
 from content.review import record_generated
-from content.tasks import webhooks_retry_due
 from shop_ai.celery import app as celery_app
 from shop_ai.errors import DomainError
 from tests.conftest import Actor
 from tests.factories import make_product
+from webhooks import services as webhooks
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from webhooks.tasks import webhooks_retry_due
 
 pytestmark = pytest.mark.django_db
 

@@ -34,19 +34,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from content.models import (
-    Asset,
-    DeliveryStatus,
-    GenerationJob,
-    JobStatus,
-    ReviewState,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from content.models import Asset, GenerationJob, JobStatus, ReviewState
 from shop_ai.after_commit import enqueue_on_commit
 from shop_ai.egress import FetchPolicy, FetchRefused, FetchTarget, resolve_target
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +287,7 @@ def _emit(
 
 
 def _enqueue(delivery_id: int, countdown: float | None = None) -> None:
-    from content.tasks import deliver_webhook
+    from webhooks.tasks import deliver_webhook
 
     if countdown is None:
         enqueue_on_commit(deliver_webhook, delivery_id)
