@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
+from content.webhook_events import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
-from webhooks.services import asset_ready_emit, asset_review_emit
 
 COPY_FIELDS = {"headline", "short_description", "bullets", "long_description", "video_script",
                "seo_title", "seo_description", "keywords", "shot_list"}  # fmt: skip

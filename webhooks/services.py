@@ -21,21 +21,19 @@ import ssl
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from content.models import Asset, GenerationJob, JobStatus, ReviewState
-from shop_ai.after_commit import enqueue_on_commit
 from shop_ai.egress import FetchPolicy, FetchRefused, FetchTarget, resolve_target
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
@@ -43,13 +41,10 @@ from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
-JOB_EVENTS: dict[str, str] = {
-    JobStatus.SUCCEEDED: "job.completed",
-    JobStatus.PARTIAL: "job.completed",  # the payload's status says which products failed
-    JobStatus.FAILED: "job.failed",
-    JobStatus.CANCELLED: "job.cancelled",
-}
+# The events store platforms may subscribe to. Content decides when each happens and what
+# it carries (content.webhook_events); this app only checks subscriptions and delivers.
 EVENTS = ("asset.ready", "asset.approved", "job.completed", "job.failed", "job.cancelled")
+DELIVER_TASK = "content.deliver_webhook"  # named before webhooks left content: kept
 PING = "ping"  # sent on request to one endpoint, whatever it subscribes to
 
 MAX_ATTEMPTS = 8
@@ -63,18 +58,6 @@ TOTAL_TIMEOUT_S = 20.0  # the whole POST, however slowly the receiver drips its 
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 SIGNATURE_TOLERANCE_S = 5 * 60
 USER_AGENT = "ShopAI-Webhooks/1.0"
-# What generation cost and how it was made stay with the seller; events carry what publishes.
-PRIVATE_ASSET_FIELDS = (
-    "prompt",
-    "params",
-    "input_hash",
-    "tokens_in",
-    "tokens_out",
-    "compute_seconds",
-    "money_usd",
-    "latency_s",
-)
-
 
 # --- Registration -----------------------------------------------------------------------------
 
@@ -175,13 +158,35 @@ def _checked_events(events: Iterable[str]) -> list[str]:
 # --- Emitting (the outbox) ------------------------------------------------------------------
 
 
-def webhook_emit(*, store: Store, event: str, payload: Mapping[str, Any]) -> list[WebhookDelivery]:
+def emit(
+    *,
+    store: Store,
+    event: str,
+    payload: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+) -> list[WebhookDelivery]:
     """Record ``event`` for every active endpoint of ``store`` that wants it.
 
     Call it inside the transaction that makes the change: the rows commit or roll back
-    with it, and delivery is enqueued only after the commit.
+    with it, and delivery is enqueued only after the commit. ``payload`` may be a function
+    that builds it, called only when some endpoint wants the event.
     """
-    return _emit(store=store, event=event, build_payload=lambda: payload)
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(store=store, is_active=True) if e.wants(event)
+    ]
+    if not endpoints:
+        return []  # no subscriber: skip building the payload
+    data = payload() if callable(payload) else payload
+    # Stored through the JSON encoder now, so a later change to the row is not what is sent.
+    stored = json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+    event_id = uuid.uuid4()
+    with transaction.atomic():
+        deliveries = WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(endpoint=e, event=event, event_id=event_id, payload=stored)
+            for e in endpoints
+        )
+        for delivery in deliveries:
+            _enqueue(delivery.pk)
+    return deliveries
 
 
 def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
@@ -195,107 +200,11 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     return delivery
 
 
-def asset_review_emit(*, asset: Asset) -> None:
-    """``asset.approved`` for an asset that is now approved; nothing for any other state.
-
-    Only approved assets ever leave through webhooks (the trust layer's rule).
-    """
-    if asset.review_state != ReviewState.APPROVED:
-        return
-    _emit(store=asset.store, event="asset.approved", build_payload=lambda: asset_payload(asset))
-
-
-def asset_ready_emit(*, asset: Asset) -> None:
-    """``asset.ready``: a new asset exists. Its content is not in the payload.
-
-    A draft is not published, so a platform learns only that one waits for review (id, kind,
-    product, locale, state, how many findings); the content follows in ``asset.approved``.
-    """
-    _emit(
-        store=asset.store,
-        event="asset.ready",
-        build_payload=lambda: {
-            "id": asset.pk,
-            "kind": asset.kind,
-            "variant": asset.variant,
-            "product": asset.product_id,
-            "sku": asset.product.sku,
-            "locale": asset.locale,
-            "version": asset.version,
-            "review_state": asset.review_state,
-            "findings": len(asset.findings),
-        },
-    )
-
-
-def job_finished_emit(*, job: GenerationJob) -> None:
-    """``job.completed``, ``job.failed`` or ``job.cancelled`` for a job that has finished."""
-    event = JOB_EVENTS.get(job.status)
-    if event is not None:
-        _emit(store=job.store, event=event, build_payload=lambda: job_payload(job))
-
-
-def asset_payload(asset: Asset) -> dict[str, Any]:
-    """The asset as the API serializes it, less the private fields."""
-    # The API module imports services, which import this one: import at call time.
-    from content.api import AssetSerializer
-
-    data = dict(AssetSerializer(asset).data)
-    for name in PRIVATE_ASSET_FIELDS:
-        data.pop(name, None)
-    base = str(getattr(settings, "SHOP_AI_PUBLIC_URL", "")).rstrip("/")
-    for name in ("url", "extra_url"):
-        # Without a request there is no host; a receiver needs an absolute link.
-        if base and isinstance(data.get(name), str) and data[name].startswith("/"):
-            data[name] = base + data[name]
-    return data
-
-
-def job_payload(job: GenerationJob) -> dict[str, Any]:
-    stages = Counter(job.stages.values_list("status", flat=True))
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "kinds": job.kinds,
-        "locales": job.locales,
-        "error_message": job.error_message,
-        "progress": {"total": sum(stages.values()), **stages},
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-    }
-
-
-def _emit(
-    *, store: Store, event: str, build_payload: Callable[[], Mapping[str, Any]]
-) -> list[WebhookDelivery]:
-    endpoints = [
-        e for e in WebhookEndpoint.objects.filter(store=store, is_active=True) if e.wants(event)
-    ]
-    if not endpoints:
-        return []  # no subscriber: skip building the payload
-    # Stored through the JSON encoder now, so a later change to the row is not what is sent.
-    payload = json.loads(json.dumps(build_payload(), cls=DjangoJSONEncoder))
-    event_id = uuid.uuid4()
-    with transaction.atomic():
-        deliveries = WebhookDelivery.objects.bulk_create(
-            WebhookDelivery(endpoint=e, event=event, event_id=event_id, payload=payload)
-            for e in endpoints
-        )
-        for delivery in deliveries:
-            _enqueue(delivery.pk)
-    return deliveries
-
-
 def _enqueue(delivery_id: int, countdown: float | None = None) -> None:
-    from webhooks.tasks import deliver_webhook
-
-    if countdown is None:
-        enqueue_on_commit(deliver_webhook, delivery_id)
-    else:
-        # enqueue_on_commit has no countdown; this is the same deferral with one.
-        transaction.on_commit(
-            lambda: deliver_webhook.apply_async(args=(delivery_id,), countdown=countdown)
-        )
+    # By name: the tasks call this module, so it does not import them.
+    options = {} if countdown is None else {"countdown": countdown}
+    task = current_app.signature(DELIVER_TASK, args=(delivery_id,), **options)
+    transaction.on_commit(task.apply_async)
 
 
 # --- Delivery ---------------------------------------------------------------------------------

@@ -10,11 +10,10 @@ from celery import shared_task
 
 from webhooks import services
 
-DELIVER_TASK = "content.deliver_webhook"
 RETRY_DUE_TASK = "content.webhooks_retry_due"
 
 
-@shared_task(name=DELIVER_TASK)
+@shared_task(name=services.DELIVER_TASK)
 def deliver_webhook(delivery_id: int) -> str | None:
     """POST one webhook delivery; a delivered, failed or not-yet-due one is left alone.
 

@@ -133,7 +133,7 @@ def test_delivery_is_signed_and_carries_the_event(
 ):
     endpoint = _endpoint(alice, receiver)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(
+        [delivery] = webhooks.emit(
             store=alice.store, event="job.completed", payload={"id": 7, "status": "succeeded"}
         )
     [request] = receiver.received
@@ -177,7 +177,7 @@ def test_a_server_error_is_retried_with_backoff_until_it_succeeds(
     endpoint = _endpoint(alice, receiver)
     receiver.answer(500, 503)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_status_code == 500
@@ -207,7 +207,7 @@ def test_retry_after_from_the_receiver_is_respected(
     _endpoint(alice, receiver)
     receiver.answer(429, headers={"Retry-After": "600"})
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert _seconds_to_next_attempt(delivery) > 590
@@ -219,7 +219,7 @@ def test_retries_stop_after_the_last_attempt(
     _endpoint(alice, receiver)
     receiver.answer(*[502] * webhooks.MAX_ATTEMPTS)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     for _ in range(webhooks.MAX_ATTEMPTS):
         _make_due(delivery)
         with django_capture_on_commit_callbacks(execute=True):
@@ -236,7 +236,7 @@ def test_a_client_error_fails_for_good(
     _endpoint(alice, receiver)
     receiver.answer(410)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.last_status_code == 410
@@ -253,7 +253,7 @@ def test_redirects_are_not_followed(
     _endpoint(alice, receiver)
     receiver.answer(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert "redirects are not followed" in delivery.last_error
@@ -268,7 +268,7 @@ def test_a_receiver_that_is_down_is_retried(
         port = probe.getsockname()[1]
     webhooks.webhook_endpoint_create(store=alice.store, url=f"http://127.0.0.1:{port}/in")
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_status_code is None
@@ -281,7 +281,7 @@ def test_a_redelivered_task_does_not_send_twice(
 ):
     _endpoint(alice, receiver)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
         webhooks.delivery_attempt(delivery_id=delivery.pk)
     assert len(receiver.received) == 1
     assert webhooks.delivery_attempt(delivery_id=10**9) is None  # the row is gone: quietly
@@ -306,7 +306,7 @@ def test_an_event_in_a_rolled_back_transaction_is_never_sent(
 
     def change_that_fails() -> None:
         with transaction.atomic():
-            webhooks.webhook_emit(store=alice.store, event="job.failed", payload={"id": 1})
+            webhooks.emit(store=alice.store, event="job.failed", payload={"id": 1})
             assert WebhookDelivery.objects.count() == 1
             raise RuntimeError("the change behind the event failed")
 
@@ -325,7 +325,7 @@ def test_delivery_waits_for_the_commit(
 ):
     _endpoint(alice, receiver)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        webhooks.emit(store=alice.store, event="job.failed", payload={})
         assert receiver.received == []
     assert len(receiver.received) == 1
 
@@ -339,8 +339,8 @@ def test_only_active_endpoints_that_want_the_event_get_it(
     webhooks.webhook_endpoint_update(endpoint=inactive, is_active=False)
     _endpoint(bob, receiver)
     with django_capture_on_commit_callbacks(execute=True):
-        failed = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
-        cancelled = webhooks.webhook_emit(store=alice.store, event="job.cancelled", payload={})
+        failed = webhooks.emit(store=alice.store, event="job.failed", payload={})
+        cancelled = webhooks.emit(store=alice.store, event="job.cancelled", payload={})
     assert {d.endpoint_id for d in failed} == {wants_jobs.pk, wants_all.pk}
     assert {d.endpoint_id for d in cancelled} == {wants_all.pk}
     assert len(receiver.received) == 3
@@ -505,7 +505,7 @@ def test_the_address_is_checked_again_at_delivery(
     _endpoint(alice, receiver)
     settings.WEBHOOKS_ALLOW_LOOPBACK = False  # as if its DNS now pointed inside
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert "address_not_allowed" in delivery.last_error
