@@ -8,17 +8,12 @@ trouble with exponential backoff and jitter.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
-import http.client
 import json
 import logging
 import random
 import secrets
-import socket
-import ssl
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -34,7 +29,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from shop_ai.egress import FetchPolicy, FetchRefused, FetchTarget, resolve_target
+from shop_ai import egress
+from shop_ai.egress import FetchPolicy, FetchRefused, resolve_target
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -55,7 +51,10 @@ RETRY_CAP_S = 2 * 60 * 60.0
 CLAIM_S = 60.0
 IO_TIMEOUT_S = 10.0  # each connect and each read
 TOTAL_TIMEOUT_S = 20.0  # the whole POST, however slowly the receiver drips its answer
+ANSWER_BYTES = 64 * 1024  # of the receiver's answer, read and dropped (its body is not used)
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
+# The egress client's refusals that mean "could not talk to it", not "must not talk to it".
+UNREACHABLE_CODES = frozenset({"connection_error", "timeout", "tls_error", "bad_response"})
 SIGNATURE_TOLERANCE_S = 5 * 60
 USER_AGENT = "ShopAI-Webhooks/1.0"
 
@@ -113,7 +112,7 @@ def webhook_url_check(url: str) -> str:
     Checked again at every delivery, since DNS can change after registration.
     """
     try:
-        target = _checked_target(url)
+        target = resolve_target(_checked_url(url), policy=_fetch_policy())
     except FetchRefused as refusal:
         raise DomainError(
             f"This URL cannot receive webhooks: {refusal.message}",
@@ -123,16 +122,19 @@ def webhook_url_check(url: str) -> str:
     return target.url
 
 
-def _checked_target(url: str) -> FetchTarget:
+def _checked_url(url: str) -> str:
     # The scheme first: a refused URL should cost no DNS lookup.
     if urlsplit(url.strip()).scheme.lower() != "https" and not _allow_http():
         raise FetchRefused("scheme_not_allowed", "webhook URLs must use https")
-    return resolve_target(url, policy=_fetch_policy())
+    return url
 
 
 def _fetch_policy() -> FetchPolicy:
     return FetchPolicy(
         max_redirects=0,
+        io_timeout_s=IO_TIMEOUT_S,
+        total_timeout_s=TOTAL_TIMEOUT_S,
+        max_bytes=ANSWER_BYTES,
         require_image=False,
         user_agent=USER_AGENT,
         allow_loopback=bool(getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False)),
@@ -328,60 +330,28 @@ def _post(delivery: WebhookDelivery) -> _Outcome:
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
         "Webhook-Id": event_id,
         "Webhook-Timestamp": timestamp,
         "Webhook-Signature": sign(delivery.endpoint.secret, event_id, timestamp, body),
         "Webhook-Event": delivery.event,
-        "Connection": "close",
     }
     try:
-        target = _checked_target(delivery.endpoint.url)
-        status, retry_after = _send(target, body, headers)
+        answer = egress.post(
+            _checked_url(delivery.endpoint.url), body, headers=headers, policy=_fetch_policy()
+        )
     except FetchRefused as refusal:
-        return _Outcome(None, str(refusal), retryable=refusal.transient)
-    except (OSError, http.client.HTTPException) as error:
-        # Refused, reset, timed out, TLS trouble: the receiver may well be back later.
-        return _Outcome(None, f"{type(error).__name__}: {error}", retryable=True)
+        # Refused, reset, timed out, TLS trouble: the receiver may well be back later. A
+        # URL that is now refused (its name points inside, say) is retried only if the
+        # refusal itself may pass, as a DNS failure to answer may.
+        retryable = refusal.transient or refusal.code in UNREACHABLE_CODES
+        return _Outcome(None, str(refusal), retryable=retryable)
+    status = answer.status
     if 200 <= status < 300:
         return _Outcome(status, "", retryable=False)
     retryable = status >= 500 or status in RETRYABLE_STATUSES
     note = " (redirects are not followed)" if 300 <= status < 400 else ""
+    retry_after = _retry_after(answer.headers.get("retry-after"))
     return _Outcome(status, f"HTTP {status}{note}", retryable, retry_after)
-
-
-def _send(target: FetchTarget, body: bytes, headers: dict[str, str]) -> tuple[int, float | None]:
-    """POST to the checked addresses only, never following redirects."""
-    context = ssl.create_default_context() if target.scheme == "https" else None
-    last_error: OSError | None = None
-    for address in target.addresses:
-        connection = _PinnedConnection(
-            target.host, target.port, address=address, timeout=IO_TIMEOUT_S, ssl_context=context
-        )
-        try:
-            connection.connect()
-        except OSError as error:
-            last_error = error  # this address is down; the next one may answer
-            connection.close()
-            continue
-        watchdog = threading.Timer(TOTAL_TIMEOUT_S, _shut, args=(connection.sock,))
-        watchdog.daemon = True
-        watchdog.start()
-        try:
-            connection.request("POST", target.request_target, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read(64 * 1024)  # the answer's body is not used; read a little, politely
-            return response.status, _retry_after(response.getheader("Retry-After"))
-        finally:
-            watchdog.cancel()
-            connection.close()
-    raise last_error or OSError(f"no address to connect to for {target.host}")
-
-
-def _shut(sock: socket.socket | None) -> None:
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed: nothing to stop
-            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -389,31 +359,6 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value)) if value else None
     except ValueError:
         return None  # an HTTP date: our own backoff is good enough
-
-
-class _PinnedConnection(http.client.HTTPConnection):
-    """Connects to an address already checked, with Host and SNI set to the name, so DNS
-    cannot be rebound to an internal address between the check and the connect."""
-
-    def __init__(
-        self,
-        host: str,
-        port: int,
-        *,
-        address: str,
-        timeout: float,
-        ssl_context: ssl.SSLContext | None,
-    ) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self.address = address
-        self.ssl_context = ssl_context
-        self.default_port = 443 if ssl_context is not None else 80
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self.address, self.port), timeout=self.timeout)
-        if self.ssl_context is not None:
-            sock = self.ssl_context.wrap_socket(sock, server_hostname=self.host)
-        self.sock = sock
 
 
 # --- Signatures -------------------------------------------------------------------------------
