@@ -8,17 +8,14 @@ trouble with exponential backoff and jitter.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import random
-import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +30,7 @@ from shop_ai import egress
 from shop_ai.egress import FetchPolicy, FetchRefused, resolve_target
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
+from webhooks import signatures
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -55,7 +53,6 @@ ANSWER_BYTES = 64 * 1024  # of the receiver's answer, read and dropped (its body
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 # The egress client's refusals that mean "could not talk to it", not "must not talk to it".
 UNREACHABLE_CODES = frozenset({"connection_error", "timeout", "tls_error", "bad_response"})
-SIGNATURE_TOLERANCE_S = 5 * 60
 USER_AGENT = "ShopAI-Webhooks/1.0"
 
 # --- Registration -----------------------------------------------------------------------------
@@ -76,7 +73,7 @@ def webhook_endpoint_create(
         events=_checked_events(events),
         description=description[:200],
         is_active=is_active,
-        secret=f"whsec_{secrets.token_urlsafe(32)}",
+        secret=signatures.new_secret(),
     )
 
 
@@ -328,12 +325,17 @@ def _post(delivery: WebhookDelivery) -> _Outcome:
     body = delivery_body(delivery)
     event_id = str(delivery.event_id)
     timestamp = str(int(time.time()))
+    try:
+        signature = signatures.sign(delivery.endpoint.secret, event_id, timestamp, body)
+    except signatures.SecretError as error:
+        return _Outcome(None, f"cannot sign: {error}", retryable=False)
+    # Named as the Standard Webhooks specification writes them; webhook-event is ours.
     headers = {
         "Content-Type": "application/json",
-        "Webhook-Id": event_id,
-        "Webhook-Timestamp": timestamp,
-        "Webhook-Signature": sign(delivery.endpoint.secret, event_id, timestamp, body),
-        "Webhook-Event": delivery.event,
+        "webhook-id": event_id,
+        "webhook-timestamp": timestamp,
+        "webhook-signature": signature,
+        "webhook-event": delivery.event,
     }
     try:
         answer = egress.post(
@@ -359,44 +361,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value)) if value else None
     except ValueError:
         return None  # an HTTP date: our own backoff is good enough
-
-
-# --- Signatures -------------------------------------------------------------------------------
-
-
-def sign(secret: str, event_id: str, timestamp: str, body: bytes | str) -> str:
-    """``v1=<hex HMAC-SHA256 of "{id}.{timestamp}.{body}">`` with the endpoint's secret."""
-    raw = body.encode() if isinstance(body, str) else body
-    message = f"{event_id}.{timestamp}.".encode() + raw
-    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def verify_signature(
-    secret: str,
-    id: str,  # the Webhook-Id header, named as receivers know it
-    timestamp: str,
-    body: bytes | str,
-    header: str,
-    *,
-    tolerance_s: float = SIGNATURE_TOLERANCE_S,
-    now: datetime | float | None = None,
-) -> bool:
-    """Check a received webhook: ``True`` when ``header`` carries a valid ``v1`` signature
-    and the timestamp is within ``tolerance_s`` of now (an old message is a replay).
-
-    ``header`` may hold several space-separated signatures (as during secret rotation).
-    """
-    try:
-        sent_at = int(timestamp)
-    except (TypeError, ValueError):
-        return False
-    if now is None:
-        current = time.time()
-    elif isinstance(now, datetime):
-        current = now.timestamp()
-    else:
-        current = float(now)
-    if abs(current - sent_at) > tolerance_s:
-        return False
-    expected = sign(secret, id, timestamp, body)
-    return any(hmac.compare_digest(expected, part) for part in header.split())

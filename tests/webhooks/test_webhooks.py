@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 import socket
 import threading
 import time
@@ -13,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import standardwebhooks
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +27,7 @@ from shop_ai.errors import DomainError
 from tests.conftest import Actor
 from tests.factories import make_product
 from webhooks import services as webhooks
+from webhooks import signatures
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from webhooks.tasks import webhooks_retry_due
 
@@ -33,8 +37,12 @@ pytestmark = pytest.mark.django_db
 @dataclass
 class Received:
     path: str
-    headers: dict[str, str]
+    raw_headers: list[tuple[str, str]]  # as they came on the wire, names unfolded
     body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {name.lower(): value for name, value in self.raw_headers}
 
     def json(self) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(self.body)
@@ -64,7 +72,7 @@ def receiver(settings: Any) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
-            state.received.append(Received(self.path, dict(self.headers.items()), body))
+            state.received.append(Received(self.path, list(self.headers.items()), body))
             status, headers = state.answers.pop(0) if state.answers else (200, {})
             self.send_response(status)
             for name, value in headers.items():
@@ -92,12 +100,12 @@ def _endpoint(actor: Actor, receiver: Receiver, events: list[str] | None = None)
 
 
 def _verified(endpoint: WebhookEndpoint, request: Received) -> bool:
-    return webhooks.verify_signature(
+    return signatures.verify_signature(
         endpoint.secret,
-        request.headers["Webhook-Id"],
-        request.headers["Webhook-Timestamp"],
+        request.headers["webhook-id"],
+        request.headers["webhook-timestamp"],
         request.body,
-        request.headers["Webhook-Signature"],
+        request.headers["webhook-signature"],
     )
 
 
@@ -138,9 +146,9 @@ def test_delivery_is_signed_and_carries_the_event(
         )
     [request] = receiver.received
     assert request.path == "/hooks/shop-ai"
-    assert request.headers["Content-Type"] == "application/json"
-    assert request.headers["Webhook-Id"] == str(delivery.event_id)
-    assert request.headers["Webhook-Signature"].startswith("v1=")
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["webhook-id"] == str(delivery.event_id)
+    assert request.headers["webhook-signature"].startswith("v1,")
     assert _verified(endpoint, request)
     body = request.json()
     assert body["id"] == str(delivery.event_id)
@@ -155,20 +163,23 @@ def test_delivery_is_signed_and_carries_the_event(
 
 
 def test_verify_signature_refuses_tampering_wrong_secret_and_replays():
+    secret, other = signatures.new_secret(), signatures.new_secret()
     body = b'{"id":"e1","type":"ping"}'
     now = int(time.time())
-    header = webhooks.sign("whsec_a", "e1", str(now), body)
-    assert webhooks.verify_signature("whsec_a", "e1", str(now), body, header)
-    assert webhooks.verify_signature("whsec_a", "e1", str(now), body.decode(), header)
-    # Several signatures, as while a secret is rotated: any valid one is enough.
-    assert webhooks.verify_signature("whsec_a", "e1", str(now), body, f"v1=00 {header}")
-    assert not webhooks.verify_signature("whsec_a", "e1", str(now), body + b" ", header)
-    assert not webhooks.verify_signature("whsec_b", "e1", str(now), body, header)
-    assert not webhooks.verify_signature("whsec_a", "e2", str(now), body, header)
+    header = signatures.sign(secret, "e1", str(now), body)
+    assert signatures.verify_signature(secret, "e1", str(now), body, header)
+    assert signatures.verify_signature(secret, "e1", str(now), body.decode(), header)
+    # Several signatures, as while a secret is rotated: any valid v1 one is enough.
+    assert signatures.verify_signature(secret, "e1", str(now), body, f"v1,AAAA v2,x {header}")
+    assert not signatures.verify_signature(secret, "e1", str(now), body + b" ", header)
+    assert not signatures.verify_signature(other, "e1", str(now), body, header)
+    assert not signatures.verify_signature(secret, "e2", str(now), body, header)
+    assert not signatures.verify_signature(secret, "e1", str(now), body, header.replace(",", "="))
     old = str(now - 3600)
-    old_header = webhooks.sign("whsec_a", "e1", old, body)
-    assert not webhooks.verify_signature("whsec_a", "e1", old, body, old_header)
-    assert not webhooks.verify_signature("whsec_a", "e1", "soon", body, header)
+    old_header = signatures.sign(secret, "e1", old, body)
+    assert not signatures.verify_signature(secret, "e1", old, body, old_header)
+    assert not signatures.verify_signature(secret, "e1", "soon", body, header)
+    assert not signatures.verify_signature("whsec_not base64!", "e1", str(now), body, header)
 
 
 def test_a_server_error_is_retried_with_backoff_until_it_succeeds(
@@ -197,7 +208,7 @@ def test_a_server_error_is_retried_with_backoff_until_it_succeeds(
     assert delivery.attempts == 3
     assert delivery.last_error == ""
     # Every attempt is the same event, each signed afresh.
-    assert {r.headers["Webhook-Id"] for r in receiver.received} == {str(delivery.event_id)}
+    assert {r.headers["webhook-id"] for r in receiver.received} == {str(delivery.event_id)}
     assert all(_verified(endpoint, r) for r in receiver.received)
 
 
@@ -294,6 +305,81 @@ def test_retry_delay_doubles_with_jitter_and_a_cap():
     assert highest[:3] == [30.0, 60.0, 120.0]
     assert max(highest) <= webhooks.RETRY_CAP_S
     assert webhooks.retry_delay(30, rand=lambda: 1.0) == webhooks.RETRY_CAP_S
+
+
+# --- Standard Webhooks -------------------------------------------------------------------------
+
+
+def test_a_real_delivery_verifies_with_the_standardwebhooks_library(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    created = alice.client().post("/api/v1/webhooks/", {"url": receiver.url}, format="json")
+    secret = created.json()["secret"]  # what the store platform was shown, once
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.emit(store=alice.store, event="job.completed", payload={"id": 7, "ok": True})
+    [request] = receiver.received
+    names = [name for name, _ in request.raw_headers]
+    for name in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        assert names.count(name) == 1, names  # spelled as the specification spells them
+
+    verified = standardwebhooks.Webhook(secret).verify(request.body, request.headers)
+
+    assert verified == request.json()
+    assert verified["data"] == {"id": 7, "ok": True}
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(secret).verify(request.body + b" ", request.headers)
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(signatures.new_secret()).verify(request.body, request.headers)
+
+
+def test_the_signature_is_the_specifications_own_example():
+    # The example the Standard Webhooks and Svix documentation sign.
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = '{"test": 2432232314}'
+    signature = signatures.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", body)
+    assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_new_secrets_are_whsec_and_standard_base64_of_32_bytes():
+    secret = signatures.new_secret()
+    assert secret.startswith("whsec_")
+    assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
+    assert signatures.signing_key(secret) == base64.b64decode(secret.removeprefix("whsec_"))
+
+
+def test_a_secret_issued_before_the_standard_scheme_keeps_its_key(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    # As they were made: URL-safe base64, unpadded. Pick one using both letters it adds.
+    old = next(
+        secret
+        for secret in (f"whsec_{secrets.token_urlsafe(32)}" for _ in range(1000))
+        if "-" in secret and "_" in secret.removeprefix("whsec_")
+    )
+    WebhookEndpoint.objects.create(store=alice.store, url=receiver.url, secret=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.emit(store=alice.store, event="job.failed", payload={})
+    [request] = receiver.received
+    key = base64.urlsafe_b64decode(old.removeprefix("whsec_") + "=")
+    # The README's rule for receivers: "-" becomes "+", "_" becomes "/", and one "=" added.
+    encoded = old.removeprefix("whsec_").replace("-", "+").replace("_", "/")
+    respelled = f"whsec_{encoded}="
+
+    for verifier in (standardwebhooks.Webhook(key), standardwebhooks.Webhook(respelled)):
+        assert verifier.verify(request.body, request.headers)["type"] == "job.failed"
+    assert signatures.signing_key(old) == key
+
+
+def test_a_secret_that_is_not_base64_fails_the_delivery_without_sending(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    WebhookEndpoint.objects.create(store=alice.store, url=receiver.url, secret="whsec_#nope")
+    with django_capture_on_commit_callbacks(execute=True):
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "cannot sign" in delivery.last_error
+    assert receiver.received == []
 
 
 # --- The outbox -------------------------------------------------------------------------------
