@@ -1,9 +1,11 @@
 """Webhooks: store platforms' endpoints, an outbox of signed events, and their delivery.
 
-An event becomes one ``WebhookDelivery`` row per matching endpoint, written in the caller's
-transaction (the outbox): a rolled-back change sends nothing, a committed one is sent at
-least once. A task POSTs each row, signed with the endpoint's secret, and retries passing
-trouble with exponential backoff and jitter.
+``emit`` turns an event (a name and a payload the caller built: this app knows nothing of
+assets or jobs) into one ``WebhookDelivery`` row per matching endpoint, written in the
+caller's transaction (the outbox): a rolled-back change sends nothing, a committed one is
+sent at least once. A task POSTs each row through the kernel's egress client, signed as
+Standard Webhooks says (``webhooks.signatures``), and retries passing trouble with
+exponential backoff and jitter.
 """
 
 from __future__ import annotations
