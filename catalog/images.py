@@ -8,8 +8,8 @@ import zlib
 
 from catalog.image_safety import UnsafeImage, inspect_and_thumbnail
 from catalog.models import ImageStatus, ImportJob, ProductImage
-from catalog.safe_fetch import FetchRefused, fetch_url
 from catalog.services import image_mark, pending_images
+from shop_ai.egress import FetchRefused, fetch_url
 
 logger = logging.getLogger(__name__)
 

@@ -38,8 +38,8 @@ from catalog.models import (
     ProductImage,
     ProductVariant,
 )
-from catalog.safe_fetch import FetchRefused, resolve_target
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
+from shop_ai.egress import FetchPolicy, FetchRefused, fetch_url, resolve_target
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import Store
 
@@ -297,8 +297,6 @@ def _lock_store(store: Store) -> None:
 
 def _read_source(job: ImportJob) -> bytes:
     if job.source_url:
-        from catalog.safe_fetch import FetchPolicy, fetch_url
-
         policy = FetchPolicy(max_bytes=MAX_UPLOAD_BYTES, require_image=False, total_timeout_s=60)
         return fetch_url(job.source_url, policy=policy).body
     with job.file.open("rb") as handle:

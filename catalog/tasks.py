@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from catalog.images import process_image_batch
 from catalog.models import TERMINAL_IMPORT_STATUSES, ImportJob, ImportStatus
-from catalog.safe_fetch import FetchRefused
 from catalog.services import import_run
 from shop_ai.after_commit import enqueue_on_commit
+from shop_ai.egress import FetchRefused
 
 logger = logging.getLogger(__name__)
 

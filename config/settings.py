@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "channels",
     "shop_ai",
     "catalog",
+    "webhooks",
     "content",
     "livestream",
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from content.models import Asset, GenerationJob, GenerationStage, VoiceConsent, WebhookEndpoint
+from content.models import Asset, GenerationJob, GenerationStage, VoiceConsent
 
 
 class StageInline(admin.TabularInline[GenerationStage, GenerationJob]):
@@ -41,10 +41,3 @@ class AssetAdmin(admin.ModelAdmin[Asset]):
 class VoiceConsentAdmin(admin.ModelAdmin[VoiceConsent]):
     list_display = ["pk", "store", "voice", "speaker_name", "created_at", "revoked_at"]
     raw_id_fields = ["store", "recorded_by"]
-
-
-@admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
-    list_display = ["pk", "store", "url", "events", "is_active", "created_at"]
-    raw_id_fields = ["store"]
-    exclude = ["secret"]  # shown once, when created through the API

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from catalog import facade as catalog_facade
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
-from content.webhooks import asset_ready_emit, asset_review_emit
+from content.webhook_events import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
 

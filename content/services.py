@@ -33,7 +33,7 @@ from content.models import (
 from content.providers.base import ProviderError
 from content.review import record_generated
 from content.stages import STAGE_READS, AssetDraft, StageContext, plan_stage, run_stage_outputs
-from content.webhooks import job_finished_emit
+from content.webhook_events import job_finished_emit
 from locales import LOCALE_CODES
 from shop_ai.after_commit import broadcast_on_commit, enqueue_on_commit, store_group
 from shop_ai.errors import Conflict, DomainError

@@ -51,24 +51,3 @@ def run_stage(self: Task, stage_id: int) -> str | None:
 def reconcile_stuck_jobs() -> dict[str, int]:
     """Periodic (Celery beat, every minute): send lost generation work again or fail it."""
     return stages_reconcile().as_dict()
-
-
-@shared_task(name="content.deliver_webhook")
-def deliver_webhook(delivery_id: int) -> str | None:
-    """POST one webhook delivery; a delivered, failed or not-yet-due one is left alone.
-
-    Retries are not Celery retries: the service records the next attempt on the row and
-    enqueues it with a countdown, so the schedule survives in the database.
-    """
-    from content.webhooks import delivery_attempt
-
-    delivery = delivery_attempt(delivery_id=delivery_id)
-    return delivery.status if delivery else None
-
-
-@shared_task(name="content.webhooks_retry_due")
-def webhooks_retry_due() -> int:
-    """Sweeper, safe to run on a schedule: re-enqueue pending deliveries that are due."""
-    from content import webhooks
-
-    return webhooks.webhooks_retry_due()

@@ -17,12 +17,13 @@ from rest_framework.test import APIClient
 
 from catalog import services as catalog_services
 from catalog.models import ImportJob, Product
-from content.models import Asset, AuditEvent, GenerationJob, WebhookEndpoint
+from content.models import Asset, AuditEvent, GenerationJob
 from livestream import services as live_services
 from livestream.models import LiveRoom, LiveSession
 from shop_ai import services
 from shop_ai.models import Store
 from tests.conftest import Actor
+from webhooks.models import WebhookEndpoint
 
 ObjectMaker = Callable[[Store], dict[str, Any]]
 

@@ -10,10 +10,10 @@ from content.api import (
     GenerationJobViewSet,
     UsageView,
     VerifyView,
-    WebhookEndpointViewSet,
 )
 from livestream.api import LiveProtocolView, LiveRoomViewSet, LiveSessionViewSet
 from shop_ai.api.stores import ApiKeyViewSet, StoreView
+from webhooks.api import WebhookEndpointViewSet
 
 router = SimpleRouter()
 router.register("api-keys", ApiKeyViewSet, basename="api-key")

@@ -28,16 +28,17 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from catalog.models import ImportJob, Product
-from catalog.safe_fetch import FetchPolicy
-from content import webhooks
-from content.models import Asset, GenerationJob, WebhookEndpoint
+from content.models import Asset, GenerationJob
 from livestream import services as live_services
 from livestream.models import LiveSession
 from shop_ai.api.throttling import StoreRateThrottle
+from shop_ai.egress import FetchPolicy
 from shop_ai.models import ApiKey
 from tests.attack.guards import SocketGuard, guarded_sockets
 from tests.conftest import Actor, make_actor
 from tests.factories import make_product
+from webhooks import services as webhooks
+from webhooks.models import WebhookEndpoint
 
 APP = get_wsgi_application()
 SEED = 20261123

@@ -14,7 +14,7 @@ Already specified elsewhere and not repeated here:
   2130706433 over the API (test_imports.py::test_import_urls_to_internal_addresses_...);
 - every fetcher refusal with an injected resolver, DNS names resolving to private
   addresses, and redirects to 169.254.169.254, 10.0.0.7, 0x7f.1, metadata.google.internal,
-  a rebinding name and file:// (tests/catalog/test_safe_fetch.py);
+  a rebinding name and file:// (tests/shop_ai/test_egress.py);
 - pixel-flood headers and decompression bombs handed to image_safety directly
   (tests/catalog/test_image_safety.py), and the CSV export of a formula title posted as
   JSON (tests/catalog/test_products_api.py::test_export_neutralises_formula_cells).
@@ -46,7 +46,7 @@ from rest_framework import serializers
 from catalog import images as catalog_images
 from catalog.formats.fields import FORMULA_STARTS
 from catalog.models import ImageStatus, ImportJob, ImportStatus, Product, ProductImage
-from catalog.safe_fetch import FetchPolicy, FetchRefused, fetch_url
+from shop_ai.egress import FetchPolicy, FetchRefused, fetch_url
 from tests.attack.guards import MiB, SocketGuard, Usage, guarded_sockets, measure
 from tests.conftest import Actor
 
@@ -157,7 +157,7 @@ REJECTED_UPLOADS = [
 ]
 
 # Import URLs aimed at internal services, each spelled a way a naive check might miss.
-# The answer code is the fetcher's (catalog.safe_fetch) or, where Django's URLValidator
+# The answer code is the fetcher's (shop_ai.egress) or, where Django's URLValidator
 # already refuses the spelling (other schemes, numeric or dotless hosts), the serializer's
 # "invalid". Either way the answer is a 400 and no job exists.
 SSRF_IMPORT_URLS = [
@@ -233,7 +233,7 @@ def _warm_code_paths() -> None:
     """
     from catalog.formats import parse_catalog
     from catalog.image_safety import inspect_image, make_thumbnail
-    from catalog.safe_fetch import resolve_target
+    from shop_ai.egress import resolve_target
 
     parse_catalog(CATALOG_HEADER + b"W-1,Warm,1.00,\n")
     parse_catalog(f"<rss {G_NS}><channel></channel></rss>".encode())
@@ -415,7 +415,7 @@ def socket_family(ip: str) -> int:
     return socket.AF_INET6 if ":" in ip else socket.AF_INET
 
 
-# Destinations test_safe_fetch.py::test_every_redirect_hop_is_checked_again does not cover.
+# Destinations test_egress.py::test_every_redirect_hop_is_checked_again does not cover.
 REDIRECT_DESTINATIONS = [
     ("302", "http://rebind.example/latest/"),
     ("301", "http://meta.example/latest/meta-data/"),

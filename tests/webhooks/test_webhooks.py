@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import secrets
 import socket
 import threading
 import time
@@ -13,25 +15,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+import standardwebhooks
 from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from content import services, webhooks
-from content.models import (
-    Asset,
-    DeliveryStatus,
-    GenerationJob,
-    GenerationStage,
-    StageStatus,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from content import services
+from content.models import Asset, GenerationJob, GenerationStage, StageStatus
 from content.review import record_generated
-from content.tasks import webhooks_retry_due
 from shop_ai.errors import DomainError
 from tests.conftest import Actor
 from tests.factories import make_product
+from webhooks import services as webhooks
+from webhooks import signatures
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from webhooks.tasks import webhooks_retry_due
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +37,12 @@ pytestmark = pytest.mark.django_db
 @dataclass
 class Received:
     path: str
-    headers: dict[str, str]
+    raw_headers: list[tuple[str, str]]  # as they came on the wire, names unfolded
     body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {name.lower(): value for name, value in self.raw_headers}
 
     def json(self) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(self.body)
@@ -70,7 +72,7 @@ def receiver(settings: Any) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
-            state.received.append(Received(self.path, dict(self.headers.items()), body))
+            state.received.append(Received(self.path, list(self.headers.items()), body))
             status, headers = state.answers.pop(0) if state.answers else (200, {})
             self.send_response(status)
             for name, value in headers.items():
@@ -98,12 +100,12 @@ def _endpoint(actor: Actor, receiver: Receiver, events: list[str] | None = None)
 
 
 def _verified(endpoint: WebhookEndpoint, request: Received) -> bool:
-    return webhooks.verify_signature(
+    return signatures.verify_signature(
         endpoint.secret,
-        request.headers["Webhook-Id"],
-        request.headers["Webhook-Timestamp"],
+        request.headers["webhook-id"],
+        request.headers["webhook-timestamp"],
         request.body,
-        request.headers["Webhook-Signature"],
+        request.headers["webhook-signature"],
     )
 
 
@@ -139,14 +141,14 @@ def test_delivery_is_signed_and_carries_the_event(
 ):
     endpoint = _endpoint(alice, receiver)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(
+        [delivery] = webhooks.emit(
             store=alice.store, event="job.completed", payload={"id": 7, "status": "succeeded"}
         )
     [request] = receiver.received
     assert request.path == "/hooks/shop-ai"
-    assert request.headers["Content-Type"] == "application/json"
-    assert request.headers["Webhook-Id"] == str(delivery.event_id)
-    assert request.headers["Webhook-Signature"].startswith("v1=")
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["webhook-id"] == str(delivery.event_id)
+    assert request.headers["webhook-signature"].startswith("v1,")
     assert _verified(endpoint, request)
     body = request.json()
     assert body["id"] == str(delivery.event_id)
@@ -161,20 +163,23 @@ def test_delivery_is_signed_and_carries_the_event(
 
 
 def test_verify_signature_refuses_tampering_wrong_secret_and_replays():
+    secret, other = signatures.new_secret(), signatures.new_secret()
     body = b'{"id":"e1","type":"ping"}'
     now = int(time.time())
-    header = webhooks.sign("whsec_a", "e1", str(now), body)
-    assert webhooks.verify_signature("whsec_a", "e1", str(now), body, header)
-    assert webhooks.verify_signature("whsec_a", "e1", str(now), body.decode(), header)
-    # Several signatures, as while a secret is rotated: any valid one is enough.
-    assert webhooks.verify_signature("whsec_a", "e1", str(now), body, f"v1=00 {header}")
-    assert not webhooks.verify_signature("whsec_a", "e1", str(now), body + b" ", header)
-    assert not webhooks.verify_signature("whsec_b", "e1", str(now), body, header)
-    assert not webhooks.verify_signature("whsec_a", "e2", str(now), body, header)
+    header = signatures.sign(secret, "e1", str(now), body)
+    assert signatures.verify_signature(secret, "e1", str(now), body, header)
+    assert signatures.verify_signature(secret, "e1", str(now), body.decode(), header)
+    # Several signatures, as while a secret is rotated: any valid v1 one is enough.
+    assert signatures.verify_signature(secret, "e1", str(now), body, f"v1,AAAA v2,x {header}")
+    assert not signatures.verify_signature(secret, "e1", str(now), body + b" ", header)
+    assert not signatures.verify_signature(other, "e1", str(now), body, header)
+    assert not signatures.verify_signature(secret, "e2", str(now), body, header)
+    assert not signatures.verify_signature(secret, "e1", str(now), body, header.replace(",", "="))
     old = str(now - 3600)
-    old_header = webhooks.sign("whsec_a", "e1", old, body)
-    assert not webhooks.verify_signature("whsec_a", "e1", old, body, old_header)
-    assert not webhooks.verify_signature("whsec_a", "e1", "soon", body, header)
+    old_header = signatures.sign(secret, "e1", old, body)
+    assert not signatures.verify_signature(secret, "e1", old, body, old_header)
+    assert not signatures.verify_signature(secret, "e1", "soon", body, header)
+    assert not signatures.verify_signature("whsec_not base64!", "e1", str(now), body, header)
 
 
 def test_a_server_error_is_retried_with_backoff_until_it_succeeds(
@@ -183,7 +188,7 @@ def test_a_server_error_is_retried_with_backoff_until_it_succeeds(
     endpoint = _endpoint(alice, receiver)
     receiver.answer(500, 503)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_status_code == 500
@@ -203,7 +208,7 @@ def test_a_server_error_is_retried_with_backoff_until_it_succeeds(
     assert delivery.attempts == 3
     assert delivery.last_error == ""
     # Every attempt is the same event, each signed afresh.
-    assert {r.headers["Webhook-Id"] for r in receiver.received} == {str(delivery.event_id)}
+    assert {r.headers["webhook-id"] for r in receiver.received} == {str(delivery.event_id)}
     assert all(_verified(endpoint, r) for r in receiver.received)
 
 
@@ -213,7 +218,7 @@ def test_retry_after_from_the_receiver_is_respected(
     _endpoint(alice, receiver)
     receiver.answer(429, headers={"Retry-After": "600"})
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert _seconds_to_next_attempt(delivery) > 590
@@ -225,7 +230,7 @@ def test_retries_stop_after_the_last_attempt(
     _endpoint(alice, receiver)
     receiver.answer(*[502] * webhooks.MAX_ATTEMPTS)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     for _ in range(webhooks.MAX_ATTEMPTS):
         _make_due(delivery)
         with django_capture_on_commit_callbacks(execute=True):
@@ -242,7 +247,7 @@ def test_a_client_error_fails_for_good(
     _endpoint(alice, receiver)
     receiver.answer(410)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.last_status_code == 410
@@ -259,7 +264,7 @@ def test_redirects_are_not_followed(
     _endpoint(alice, receiver)
     receiver.answer(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert "redirects are not followed" in delivery.last_error
@@ -274,7 +279,7 @@ def test_a_receiver_that_is_down_is_retried(
         port = probe.getsockname()[1]
     webhooks.webhook_endpoint_create(store=alice.store, url=f"http://127.0.0.1:{port}/in")
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.PENDING
     assert delivery.last_status_code is None
@@ -287,7 +292,7 @@ def test_a_redelivered_task_does_not_send_twice(
 ):
     _endpoint(alice, receiver)
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
         webhooks.delivery_attempt(delivery_id=delivery.pk)
     assert len(receiver.received) == 1
     assert webhooks.delivery_attempt(delivery_id=10**9) is None  # the row is gone: quietly
@@ -302,6 +307,81 @@ def test_retry_delay_doubles_with_jitter_and_a_cap():
     assert webhooks.retry_delay(30, rand=lambda: 1.0) == webhooks.RETRY_CAP_S
 
 
+# --- Standard Webhooks -------------------------------------------------------------------------
+
+
+def test_a_real_delivery_verifies_with_the_standardwebhooks_library(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    created = alice.client().post("/api/v1/webhooks/", {"url": receiver.url}, format="json")
+    secret = created.json()["secret"]  # what the store platform was shown, once
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.emit(store=alice.store, event="job.completed", payload={"id": 7, "ok": True})
+    [request] = receiver.received
+    names = [name for name, _ in request.raw_headers]
+    for name in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        assert names.count(name) == 1, names  # spelled as the specification spells them
+
+    verified = standardwebhooks.Webhook(secret).verify(request.body, request.headers)
+
+    assert verified == request.json()
+    assert verified["data"] == {"id": 7, "ok": True}
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(secret).verify(request.body + b" ", request.headers)
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(signatures.new_secret()).verify(request.body, request.headers)
+
+
+def test_the_signature_is_the_specifications_own_example():
+    # The example the Standard Webhooks and Svix documentation sign.
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = '{"test": 2432232314}'
+    signature = signatures.sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", body)
+    assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_new_secrets_are_whsec_and_standard_base64_of_32_bytes():
+    secret = signatures.new_secret()
+    assert secret.startswith("whsec_")
+    assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
+    assert signatures.signing_key(secret) == base64.b64decode(secret.removeprefix("whsec_"))
+
+
+def test_a_secret_issued_before_the_standard_scheme_keeps_its_key(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    # As they were made: URL-safe base64, unpadded. Pick one using both letters it adds.
+    old = next(
+        secret
+        for secret in (f"whsec_{secrets.token_urlsafe(32)}" for _ in range(1000))
+        if "-" in secret and "_" in secret.removeprefix("whsec_")
+    )
+    WebhookEndpoint.objects.create(store=alice.store, url=receiver.url, secret=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhooks.emit(store=alice.store, event="job.failed", payload={})
+    [request] = receiver.received
+    key = base64.urlsafe_b64decode(old.removeprefix("whsec_") + "=")
+    # The README's rule for receivers: "-" becomes "+", "_" becomes "/", and one "=" added.
+    encoded = old.removeprefix("whsec_").replace("-", "+").replace("_", "/")
+    respelled = f"whsec_{encoded}="
+
+    for verifier in (standardwebhooks.Webhook(key), standardwebhooks.Webhook(respelled)):
+        assert verifier.verify(request.body, request.headers)["type"] == "job.failed"
+    assert signatures.signing_key(old) == key
+
+
+def test_a_secret_that_is_not_base64_fails_the_delivery_without_sending(
+    alice: Actor, receiver: Receiver, django_capture_on_commit_callbacks: Any
+):
+    WebhookEndpoint.objects.create(store=alice.store, url=receiver.url, secret="whsec_#nope")
+    with django_capture_on_commit_callbacks(execute=True):
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "cannot sign" in delivery.last_error
+    assert receiver.received == []
+
+
 # --- The outbox -------------------------------------------------------------------------------
 
 
@@ -312,7 +392,7 @@ def test_an_event_in_a_rolled_back_transaction_is_never_sent(
 
     def change_that_fails() -> None:
         with transaction.atomic():
-            webhooks.webhook_emit(store=alice.store, event="job.failed", payload={"id": 1})
+            webhooks.emit(store=alice.store, event="job.failed", payload={"id": 1})
             assert WebhookDelivery.objects.count() == 1
             raise RuntimeError("the change behind the event failed")
 
@@ -331,7 +411,7 @@ def test_delivery_waits_for_the_commit(
 ):
     _endpoint(alice, receiver)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        webhooks.emit(store=alice.store, event="job.failed", payload={})
         assert receiver.received == []
     assert len(receiver.received) == 1
 
@@ -345,8 +425,8 @@ def test_only_active_endpoints_that_want_the_event_get_it(
     webhooks.webhook_endpoint_update(endpoint=inactive, is_active=False)
     _endpoint(bob, receiver)
     with django_capture_on_commit_callbacks(execute=True):
-        failed = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
-        cancelled = webhooks.webhook_emit(store=alice.store, event="job.cancelled", payload={})
+        failed = webhooks.emit(store=alice.store, event="job.failed", payload={})
+        cancelled = webhooks.emit(store=alice.store, event="job.cancelled", payload={})
     assert {d.endpoint_id for d in failed} == {wants_jobs.pk, wants_all.pk}
     assert {d.endpoint_id for d in cancelled} == {wants_all.pk}
     assert len(receiver.received) == 3
@@ -511,7 +591,7 @@ def test_the_address_is_checked_again_at_delivery(
     _endpoint(alice, receiver)
     settings.WEBHOOKS_ALLOW_LOOPBACK = False  # as if its DNS now pointed inside
     with django_capture_on_commit_callbacks(execute=True):
-        [delivery] = webhooks.webhook_emit(store=alice.store, event="job.failed", payload={})
+        [delivery] = webhooks.emit(store=alice.store, event="job.failed", payload={})
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert "address_not_allowed" in delivery.last_error

@@ -1,4 +1,12 @@
-"""Fetch untrusted HTTP(S) URLs (feed image links) without letting them reach internal hosts."""
+"""The one way out to URLs that others gave us: SSRF-checked, DNS-pinned, size and time capped.
+
+Feed and image links (catalog) and webhook endpoints (webhooks) are untrusted URLs. Each is
+parsed strictly, its host resolved once and every address checked (no loopback, private,
+link-local or cloud-metadata address); the connection goes to a checked address with the
+name in Host and SNI, so DNS cannot be rebound between check and connect; a watchdog
+bounds the whole exchange and bodies are read up to a cap. ``fetch_url`` GETs (following
+redirects, each hop checked again); ``post`` sends a body and never follows a redirect.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -114,6 +122,13 @@ class FetchTarget:
     addresses: tuple[str, ...]  # checked IPs; the connection goes to these and nowhere else
 
 
+@dataclass(frozen=True)
+class PostAnswer:
+    status: int
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes  # at most the policy's max_bytes; the rest is not read
+
+
 def fetch_url(url: str, *, policy: FetchPolicy = DEFAULT_POLICY) -> FetchedResource:
     """GET `url`, following at most `policy.max_redirects` redirects, each one re-checked."""
     deadline = time.monotonic() + policy.total_timeout_s
@@ -135,6 +150,49 @@ def fetch_url(url: str, *, policy: FetchPolicy = DEFAULT_POLICY) -> FetchedResou
                 "too_many_redirects", f"more than {policy.max_redirects} redirects from {url}"
             )
         current_url = urljoin(target.url, location)
+
+
+def post(
+    url: str,
+    body: bytes,
+    *,
+    headers: Mapping[str, str],
+    policy: FetchPolicy = DEFAULT_POLICY,
+) -> PostAnswer:
+    """POST ``body`` to ``url`` once, redirects not followed (a 3xx is just the answer).
+
+    Refusals and I/O trouble raise ``FetchRefused``. Once the status line is in, trouble
+    reading the answer's body is not an error: the far side has answered.
+    """
+    deadline = time.monotonic() + policy.total_timeout_s
+    target = resolve_target(url, policy=policy)
+    connection = _connect(target, policy, deadline)
+    watchdog = _Watchdog(connection.sock, deadline)
+    try:
+        connection.request(
+            "POST",
+            target.request_target,
+            body=body,
+            headers={"User-Agent": policy.user_agent, "Connection": "close", **headers},
+        )
+        response = connection.getresponse()
+        if watchdog.fired:  # the shutdown reads as end of headers; do not trust what came
+            raise FetchRefused("timeout", "total time limit reached", transient=True)
+        answered = {name.lower(): value for name, value in response.getheaders()}
+        try:
+            prefix = _read_capped(connection, response, policy, deadline, truncate=True)
+        except (FetchRefused, http.client.HTTPException, OSError):
+            prefix = b""
+        return PostAnswer(status=response.status, headers=answered, body=prefix)
+    except FetchRefused:
+        raise
+    except (TimeoutError, http.client.HTTPException, OSError) as error:
+        if watchdog.fired or isinstance(error, TimeoutError):
+            raise FetchRefused("timeout", f"{target.url}: {error}", transient=True) from error
+        raise _refusal_for_io_error(target, error) from error
+    finally:
+        watchdog.cancel()
+        connection.close()
 
 
 def resolve_target(url: str, *, policy: FetchPolicy = DEFAULT_POLICY) -> FetchTarget:
@@ -326,7 +384,11 @@ def _read_capped(
     response: http.client.HTTPResponse,
     policy: FetchPolicy,
     deadline: float,
+    *,
+    truncate: bool = False,
 ) -> bytes:
+    """The body, or with ``truncate`` its first ``policy.max_bytes``; past the cap without
+    ``truncate``, a refusal."""
     chunks: list[bytes] = []
     received = 0
     while True:
@@ -341,6 +403,9 @@ def _read_capped(
             return b"".join(chunks)
         received += len(chunk)
         if received > policy.max_bytes:
+            if truncate:
+                chunks.append(chunk)
+                return b"".join(chunks)[: policy.max_bytes]
             raise FetchRefused("too_large", f"body is over {policy.max_bytes} bytes")
         chunks.append(chunk)
 

@@ -18,12 +18,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image
 
-from catalog.safe_fetch import (
+from shop_ai.egress import (
     DEFAULT_POLICY,
     FetchPolicy,
     FetchRefused,
     address_refusal,
     fetch_url,
+    post,
     resolve_target,
 )
 
@@ -68,6 +69,7 @@ class LocalServer:
     port: int
     connections: list[str] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, Host header)
+    bodies: list[bytes] = field(default_factory=list)  # of POSTs, in order
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -75,6 +77,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output clean
+
+    def do_POST(self) -> None:
+        self.server.seen.bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+        self.do_GET()  # the same routes answer
 
     def do_GET(self) -> None:
         seen = self.server.seen
@@ -472,6 +478,86 @@ def test_refused_connection_is_transient():
 
     with pytest.raises(FetchRefused) as refused:
         fetch_url(f"http://127.0.0.1:{closed_port}/x.png", policy=LOOPBACK_POLICY)
+
+    assert refused.value.code == "connection_error"
+    assert refused.value.transient is True
+
+
+# --- POST (webhook deliveries) ---------------------------------------------------------------
+
+
+def test_post_sends_the_body_to_the_checked_address_with_the_name_in_the_host_header(
+    local_server,
+):
+    dns = fake_dns({"hooks.example": ["127.0.0.1"]})
+    policy = FetchPolicy(allow_loopback=True, resolver=dns, require_image=False)
+
+    answer = post(
+        f"http://hooks.example:{local_server.port}/page",
+        b'{"type":"ping"}',
+        headers={"Content-Type": "application/json"},
+        policy=policy,
+    )
+
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "text/html"
+    assert answer.body == b"<html>not an image</html>"
+    assert local_server.bodies == [b'{"type":"ping"}']
+    assert local_server.requests == [("/page", f"hooks.example:{local_server.port}")]
+
+
+def test_post_never_follows_a_redirect(local_server):
+    answer = post(
+        f"{local_server.base_url}/redirect?to=http://169.254.169.254/latest/",
+        b"{}",
+        headers={},
+        policy=LOOPBACK_POLICY,
+    )
+
+    assert answer.status == 302
+    assert answer.headers["location"] == "http://169.254.169.254/latest/"
+    assert len(local_server.requests) == 1
+
+
+@pytest.mark.parametrize(("url", "code"), SSRF_CASES)
+def test_post_refuses_ssrf_urls_without_connecting(url, code, no_connections):
+    with pytest.raises(FetchRefused) as refused:
+        post(url, b"{}", headers={}, policy=FetchPolicy(resolver=fake_dns(SSRF_DNS)))
+
+    assert refused.value.code == code
+    assert no_connections == []
+
+
+def test_post_reads_no_more_of_the_answer_than_the_cap(local_server):
+    policy = FetchPolicy(allow_loopback=True, max_bytes=1000)
+
+    started = time.monotonic()
+    answer = post(f"{local_server.base_url}/endless", b"{}", headers={}, policy=policy)
+
+    assert answer.status == 200
+    assert len(answer.body) == 1000
+    assert time.monotonic() - started < 2
+
+
+def test_post_cannot_outlast_the_total_time_limit(local_server):
+    policy = FetchPolicy(allow_loopback=True, io_timeout_s=5, total_timeout_s=0.4)
+
+    started = time.monotonic()
+    with pytest.raises(FetchRefused) as refused:
+        post(f"{local_server.base_url}/drip-headers", b"{}", headers={}, policy=policy)
+
+    assert time.monotonic() - started < 2
+    assert refused.value.code == "timeout"
+    assert refused.value.transient is True
+
+
+def test_post_to_a_closed_port_is_a_transient_connection_error():
+    with socket.socket() as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        closed_port = placeholder.getsockname()[1]
+
+    with pytest.raises(FetchRefused) as refused:
+        post(f"http://127.0.0.1:{closed_port}/in", b"{}", headers={}, policy=LOOPBACK_POLICY)
 
     assert refused.value.code == "connection_error"
     assert refused.value.transient is True

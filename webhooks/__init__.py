@@ -1,0 +1,1 @@
+"""Webhooks: store platforms' endpoints, the outbox of events and their signed delivery."""
