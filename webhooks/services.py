@@ -21,7 +21,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from celery import current_app
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -29,6 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from shop_ai import egress
+from shop_ai.after_commit import enqueue_on_commit
 from shop_ai.egress import FetchPolicy, FetchRefused, resolve_target
 from shop_ai.errors import DomainError
 from shop_ai.models import Store
@@ -203,9 +203,7 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
 
 def _enqueue(delivery_id: int, countdown: float | None = None) -> None:
     # By name: the tasks call this module, so it does not import them.
-    options = {} if countdown is None else {"countdown": countdown}
-    task = current_app.signature(DELIVER_TASK, args=(delivery_id,), **options)
-    transaction.on_commit(task.apply_async)
+    enqueue_on_commit(DELIVER_TASK, delivery_id, countdown=countdown)
 
 
 # --- Delivery ---------------------------------------------------------------------------------
