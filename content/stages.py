@@ -313,7 +313,7 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
     from content.labels import aigc_metadata, label_png
     from content.layouts import BrandKit, LayoutInput, encode_png
-    from content.providers.images import image_provider_for
+    from content.providers.image.compose import image_provider_for
 
     if ctx.photo is None:
         raise ProviderError("The product has no checked image to compose with.")

@@ -17,7 +17,7 @@ from content.layouts import BrandKit, LayoutInput, encode_png
 from content.layouts.layouts import HERO_SIZE, STORY_SIZE
 from content.models import Asset
 from content.providers.base import ProviderUnavailable
-from content.providers.image_diffusers import (
+from content.providers.image.diffusers import (
     MODEL_PATH_SETTING,
     SCENE_LAYOUTS,
     DiffusersImages,

@@ -25,8 +25,8 @@ from content.layouts import BrandKit, LayoutInput
 from content.layouts.layouts import HERO_SIZE, STORY_SIZE
 from content.models import Asset
 from content.providers.base import ProviderError, ProviderUnavailable
-from content.providers.image_openai import OpenAIImages
-from content.providers.images import ComposeImages, image_provider_for
+from content.providers.image.openai import OpenAIImages
+from content.providers.image.compose import ComposeImages, image_provider_for
 from content.providers.speech import SPEECH_PROVIDERS, decode_wav, rms, speech_for
 from content.providers.speech.openai_speech import OpenAISpeech, read_pcm_wav
 from content.stages import StageContext, run_stage_outputs

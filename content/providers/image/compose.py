@@ -69,11 +69,11 @@ def image_provider_for(name: str, **config: Any) -> ImageProvider:
         return ComposeImages()
     # Imported here: each backend's module pulls in its own client or framework.
     if name == "diffusers":
-        from content.providers.image_diffusers import DiffusersImages
+        from content.providers.image.diffusers import DiffusersImages
 
         return DiffusersImages(**config)
     if name == "openai":
-        from content.providers.image_openai import OpenAIImages
+        from content.providers.image.openai import OpenAIImages
 
         return OpenAIImages(**config)
     raise ProviderUnavailable(

@@ -37,7 +37,7 @@ from content.layouts.labels import stamp_ai_label
 from content.layouts.layouts import HERO_SIZE, STORY_SIZE, draw_hero_copy
 from content.layouts.text import FittedText, draw_text_block, fit_text
 from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.images import ComposeImages, RenderedImage
+from content.providers.image.compose import ComposeImages, RenderedImage
 
 MODEL_PATH_SETTING = "SHOP_AI_DIFFUSERS_MODEL_PATH"
 DEFAULT_STEPS = 25

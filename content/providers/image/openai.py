@@ -24,8 +24,8 @@ from PIL import Image, UnidentifiedImageError
 
 from content.layouts import BrandKit, LayoutInput
 from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.image_diffusers import SCENE_LAYOUTS, render_scene_layout, scene_prompt
-from content.providers.images import ComposeImages, RenderedImage
+from content.providers.image.diffusers import SCENE_LAYOUTS, render_scene_layout, scene_prompt
+from content.providers.image.compose import ComposeImages, RenderedImage
 from content.providers.openai_client import openai_client, provider_error
 
 MODEL_SETTING = "OPENAI_IMAGE_MODEL"

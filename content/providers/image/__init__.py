@@ -1,0 +1,1 @@
+"""Image providers: the layout engine (compose) and the AI backends that paint its backdrops."""
