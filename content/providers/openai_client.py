@@ -7,7 +7,6 @@ otherwise send every product to api.openai.com by default, or fail on the first 
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from content.providers.base import ProviderError, ProviderUnavailable
@@ -26,11 +25,12 @@ def openai_client(
 ) -> Any:
     """An ``openai.OpenAI`` client; ProviderUnavailable names each missing setting.
 
-    Settings pass `base_url` and `api_key`; empty values fall back to the environment
-    variables of the same names, as the openai client itself does.
+    `base_url` and `api_key` come from the backend's OPTIONS, which settings fill from the
+    environment variables of the same names; nothing here reads the environment, so a
+    backend is configured in one place.
     """
-    base_url = (base_url or os.environ.get(BASE_URL_SETTING, "")).strip()
-    api_key = (api_key or os.environ.get(API_KEY_SETTING, "")).strip()
+    base_url = (base_url or "").strip()
+    api_key = (api_key or "").strip()
     missing = [
         name for name, value in ((BASE_URL_SETTING, base_url), (API_KEY_SETTING, api_key))
         if not value

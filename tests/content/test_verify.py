@@ -15,13 +15,14 @@ from content.watermark import embed_asset_id, payload_for
 from tests.conftest import Actor
 from tests.content.test_labels import sine_wav
 from tests.factories import make_product
+from tests.providers import use_provider
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _template_writer(settings, tmp_path):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     settings.MEDIA_ROOT = tmp_path
     settings.DATA_DIR = tmp_path  # the Content Credentials signing key is made here
 

@@ -20,6 +20,7 @@ from content.services import MAX_STAGE_ATTEMPTS, generation_job_create
 from content.stages import facts_for
 from shop_ai.celery import app as celery_app
 from tests.factories import make_product, make_store
+from tests.providers import use_provider
 
 pytestmark = pytest.mark.django_db
 RETRIES_PER_ATTEMPT = 4
@@ -126,16 +127,16 @@ def serve() -> Iterator[Callable[[Callable[[int], bool]], ChatEndpoint]]:
 
 
 def _use(settings, endpoint: ChatEndpoint, **options: object) -> None:
-    settings.SHOP_AI_TEXT_PROVIDER = "openai"
-    settings.SHOP_AI_TEXT_OPTIONS = {
-        "openai": {
-            "base_url": endpoint.base_url,
-            "api_key": "test-key",
-            "model": "flaky-1",
-            "timeout_s": 5.0,
-            **options,
-        }
-    }
+    use_provider(
+        settings,
+        "text",
+        "openai",
+        base_url=endpoint.base_url,
+        api_key="test-key",
+        model="flaky-1",
+        timeout_s=5.0,
+        **options,
+    )
     settings.SHOP_AI_PROVIDER_RETRIES = RETRIES_PER_ATTEMPT
     settings.SHOP_AI_RETRY_BACKOFF_S = 0.002  # the schedule's shape, not its length
     celery_app.conf.task_eager_propagates = False  # a failed stage is recorded, not raised

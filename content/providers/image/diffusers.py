@@ -1,12 +1,12 @@
 """The `diffusers` image provider: scenes generated from operator weights behind the product.
 
-A diffusion pipeline the operator put on disk (``SHOP_AI_DIFFUSERS_MODEL_PATH``, loaded with
-``DiffusionPipeline.from_pretrained(path, local_files_only=True)``, never from a hub) paints
-an empty backdrop for the hero banner and the story frame; the product itself is never
-generated: its real photo is cut out by the compose engine and set on the scene with the
-headline, price and AI label. The marketplace main image (pure white by marketplace rules)
-and the feature card stay with the compose engine. Seeds derive from the product and layout,
-so the same product gets the same scene on every run.
+A diffusion pipeline the operator put on disk (the ``model_path`` option, loaded with
+``DiffusionPipeline.from_pretrained(path, local_files_only=True)``, never from a hub) only
+paints an empty backdrop for the hero banner and the story frame; the product itself is
+never generated: the layout engine (``compose.BackdropImages``) cuts out its real photo and
+sets it on the scene with the headline, price and AI label. The marketplace main image
+(pure white by marketplace rules) and the feature card stay with the compose engine. Seeds
+derive from the product and layout, so the same product gets the same scene on every run.
 """
 
 from __future__ import annotations
@@ -16,28 +16,15 @@ import inspect
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image
 
-from content.layouts.canvas import Box, contact_shadow, fit_within, paste_centred
-from content.layouts.colors import RGB, WHITE, readable_on, with_alpha
-from content.layouts.components import (
-    build_offer_burst,
-    build_price_tag,
-    draw_brand_mark,
-    draw_cta_band,
-)
-from content.layouts.cutout import cut_out_product_cached
-from content.layouts.inputs import BrandKit, LayoutInput
-from content.layouts.labels import stamp_ai_label
-from content.layouts.layouts import HERO_SIZE, STORY_SIZE, draw_hero_copy
-from content.layouts.text import FittedText, draw_text_block, fit_text
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.image.compose import ComposeImages, RenderedImage
+from content.providers.base import OptionProblem, ProviderError, ProviderUnavailable
+from content.providers.image.compose import Backdrop, BackdropImages
 
 MODEL_PATH_SETTING = "SHOP_AI_DIFFUSERS_MODEL_PATH"
 DEFAULT_STEPS = 25
@@ -52,8 +39,6 @@ NEGATIVE_PROMPT = (
     "text, letters, words, watermark, logo, signature, people, person, hands, "
     "product, packaging, clutter, blurry, low quality, distorted"
 )
-# Only these layouts carry a generated scene; the others are rendered by the compose engine.
-SCENE_LAYOUTS = ("hero_banner", "story_frame")
 
 
 def scene_seed(*, base_seed: int, key: str) -> int:
@@ -72,56 +57,6 @@ def scene_size(canvas: tuple[int, int], long_side: int) -> tuple[int, int]:
         return max(SIZE_MULTIPLE, round(side * scale / SIZE_MULTIPLE) * SIZE_MULTIPLE)
 
     return rounded(width), rounded(height)
-
-
-def colour_name(colour: RGB) -> str:
-    """A plain word for a brand colour, since prompts understand "navy" better than hex."""
-    r, g, b = (c / 255 for c in colour)
-    high, low = max(r, g, b), min(r, g, b)
-    lightness = (high + low) / 2
-    chroma = high - low
-    if chroma < 0.12:
-        if lightness > 0.85:
-            return "white"
-        if lightness < 0.18:
-            return "black"
-        return "light grey" if lightness > 0.55 else "grey"
-    if high == r:
-        hue = (60 * (g - b) / chroma) % 360
-    elif high == g:
-        hue = 60 * (b - r) / chroma + 120
-    else:
-        hue = 60 * (r - g) / chroma + 240
-    names = (
-        (15, "red"), (40, "orange"), (65, "yellow"), (160, "green"), (195, "teal"),
-        (255, "blue"), (290, "purple"), (335, "pink"), (360, "red"),
-    )  # fmt: skip
-    name = next(n for limit, n in names if hue < limit)
-    if name == "orange" and lightness > 0.7:
-        return "beige"
-    if lightness < 0.3:
-        return f"dark {name}" if name != "blue" else "navy"
-    return f"pale {name}" if lightness > 0.78 else name
-
-
-def scene_prompt(*, subject: str, kit: BrandKit, layout: str) -> str:
-    """What to paint: an empty, softly lit set that suits the product and the brand colours.
-
-    The product is composited afterwards, so the prompt asks for a surface and space, never
-    for the product (a generated product would show things the catalog does not sell).
-    """
-    framing = (
-        "wide shot, empty space on the left"
-        if layout == "hero_banner"
-        else "vertical composition, empty pedestal in the centre"
-    )
-    palette = f"{colour_name(kit.primary)} and {colour_name(kit.secondary)} tones"
-    what = subject.strip() or "a consumer product"
-    return (
-        f"empty product photography set for {what}, clean surface in the foreground, "
-        f"{framing}, soft studio lighting, shallow depth of field, {palette}, "
-        "minimal, high quality, no text"
-    )
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -216,7 +151,7 @@ class Scene:
     seconds: float
 
 
-class DiffusersImages:
+class DiffusersImages(BackdropImages):
     """Marketing images whose hero banner and story frame stand on generated scenes.
 
     Construction checks the weights folder (so a misconfigured worker fails at start-up
@@ -236,7 +171,7 @@ class DiffusersImages:
         device: str = "auto",
         negative_prompt: str = NEGATIVE_PROMPT,
     ) -> None:
-        self.model_dir = check_model_dir(model_path or os.environ.get(MODEL_PATH_SETTING))
+        self.model_dir = check_model_dir(model_path)
         if steps < 1:
             raise ValueError(f"steps must be at least 1, got {steps}")
         if size < SIZE_MULTIPLE:
@@ -247,6 +182,15 @@ class DiffusersImages:
         self.seed = seed
         self.device = device
         self.negative_prompt = negative_prompt
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        """What the start-up check reports: weights that are not there."""
+        try:
+            check_model_dir(options.get("model_path"))
+        except ProviderUnavailable as exc:
+            return [OptionProblem("model_path", str(exc))]
+        return []
 
     @property
     def model_name(self) -> str:
@@ -289,256 +233,18 @@ class DiffusersImages:
             image = image.resize((width, height), Image.Resampling.LANCZOS)
         return Scene(image, prompt, seed, time.perf_counter() - started)
 
-    def render(
-        self, layout: str, inp: LayoutInput, kit: BrandKit, *, subject: str, seed_key: str
-    ) -> RenderedImage:
-        """The finished ``layout`` image. ``subject`` (the product's category or title) goes
-        into the prompt; ``seed_key`` (product and layout) makes the scene reproducible."""
-        if layout not in SCENE_LAYOUTS:
-            return ComposeImages().render(layout, inp, kit)
-        started = time.perf_counter()
-        canvas_size = SCENE_RENDERERS[layout][0]
-        width, height = scene_size(canvas_size, self.size)
-        prompt = scene_prompt(subject=subject, kit=kit, layout=layout)
+    def paint_backdrop(
+        self, layout: str, *, canvas: tuple[int, int], prompt: str, seed_key: str
+    ) -> Backdrop:
+        """The scene for ``canvas``'s aspect ratio, seeded from the product and layout."""
+        width, height = scene_size(canvas, self.size)
         seed = scene_seed(base_seed=self.seed, key=seed_key)
         scene = self.generate_scene(prompt=prompt, width=width, height=height, seed=seed)
-        image = render_scene_layout(layout, scene.image, inp, kit)
-        elapsed = time.perf_counter() - started
         params: dict[str, Any] = {
-            "layout": layout,
-            "size": list(image.size),
             "scene_size": [width, height],
             "steps": self.steps,
             "guidance": self.guidance,
             "seed": seed,
             "negative_prompt": self.negative_prompt,
         }
-        return RenderedImage(
-            image,
-            Provenance(
-                provider=self.name,
-                model=self.model_name,
-                prompt=prompt,
-                params=params,
-                cost=Cost(compute_seconds=elapsed),
-                latency_s=elapsed,
-            ),
-        )
-
-
-# --- composition: the scene behind the product and the copy --------------------------------
-
-
-def cover(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Scale ``image`` to fill ``size`` and crop the overflow evenly (CSS ``cover``).
-
-    Upscaled scenes are blurred in proportion, which reads as depth of field and hides the
-    upscaling instead of showing soft pixels next to the sharp product.
-    """
-    scale = max(size[0] / image.width, size[1] / image.height)
-    scaled = image.resize(
-        (max(size[0], round(image.width * scale)), max(size[1], round(image.height * scale))),
-        Image.Resampling.LANCZOS,
-    )
-    left, top = (scaled.width - size[0]) // 2, (scaled.height - size[1]) // 2
-    cropped = scaled.crop((left, top, left + size[0], top + size[1]))
-    if scale > 1.5:
-        cropped = cropped.filter(ImageFilter.GaussianBlur(min(6.0, scale - 1)))
-    return cropped
-
-
-def scrim(
-    size: tuple[int, int],
-    colour: RGB,
-    *,
-    start_alpha: int,
-    hold: float,
-    fade_to: float,
-    vertical: bool,
-) -> Image.Image:
-    """A layer of ``colour`` at ``start_alpha`` from the left (or top) edge to ``hold`` of the
-    width (or height), fading out by ``fade_to``: keeps the copy readable on any scene."""
-    length = size[1] if vertical else size[0]
-    solid, end = round(length * hold), max(1, round(length * fade_to))
-    fade = max(1, end - solid)
-    values = [start_alpha] * solid
-    values += [round(start_alpha * (1 - i / fade) ** 1.5) for i in range(fade)]
-    strip = Image.new("L", (length, 1), 0)
-    strip.putdata(values + [0] * (length - len(values)))
-    mask = (
-        strip.transpose(Image.Transpose.ROTATE_270).resize(size) if vertical else strip.resize(size)
-    )
-    layer = Image.new("RGBA", size, (*colour, 255))
-    layer.putalpha(mask)
-    return layer
-
-
-def _fit(
-    text: str,
-    kit: BrandKit,
-    inp: LayoutInput,
-    *,
-    box: tuple[int, int],
-    sizes: tuple[int, int],
-    max_lines: int,
-    weight: int,
-) -> FittedText:
-    return fit_text(
-        text,
-        box_width=box[0],
-        box_height=box[1],
-        max_size=sizes[0],
-        min_size=sizes[1],
-        max_lines=max_lines,
-        weight=weight,
-        family=kit.font_family,
-        locale=inp.locale,
-        balance=True,
-    )
-
-
-def _paste_sticker(canvas: Image.Image, sticker: Image.Image, left: int, top: int) -> Box:
-    left = min(max(left, 0), canvas.width - sticker.width)
-    top = min(max(top, 0), canvas.height - sticker.height)
-    canvas.alpha_composite(sticker, (left, top))
-    return (left, top, left + sticker.width, top + sticker.height)
-
-
-def _place_product(
-    canvas: Image.Image, inp: LayoutInput, centre: tuple[int, int], box: tuple[int, int]
-) -> Box:
-    product = fit_within(cut_out_product_cached(inp.product_photo), *box)
-    half_w, half_h = product.width // 2, product.height // 2
-    # A darker contact shadow than on flat colour: a photographic scene has its own shading.
-    contact_shadow(
-        canvas,
-        (centre[0] - half_w, centre[1] - half_h, centre[0] + half_w, centre[1] + half_h),
-        strength=140,
-    )
-    return paste_centred(canvas, product, centre)
-
-
-def render_scene_hero(scene: Image.Image, inp: LayoutInput, kit: BrandKit) -> Image.Image:
-    """1920x1080: the scene, a brand-coloured scrim under the copy on the left, the product
-    standing on the right."""
-    canvas = cover(scene, HERO_SIZE).convert("RGBA")
-    canvas.alpha_composite(
-        scrim(HERO_SIZE, kit.primary, start_alpha=225, hold=0.4, fade_to=0.66, vertical=False)
-    )
-    ink = readable_on(kit.primary, kit.text)
-    product_box = _place_product(canvas, inp, (1410, 580), (760, 800))
-
-    draw_hero_copy(canvas, inp, kit, ink=ink, product_box=product_box)
-    return canvas.convert("RGB")
-
-
-def render_scene_story(scene: Image.Image, inp: LayoutInput, kit: BrandKit) -> Image.Image:
-    """1080x1920: the scene, a scrim of the brand background under the headline, the product
-    in the middle, then price, offer and the call-to-action band."""
-    width, height = STORY_SIZE
-    margin = 80
-    canvas = cover(scene, STORY_SIZE).convert("RGBA")
-    canvas.alpha_composite(
-        scrim(STORY_SIZE, kit.background, start_alpha=230, hold=0.3, fade_to=0.46, vertical=True)
-    )
-    ink = readable_on(kit.background, kit.text)
-    label = stamp_ai_label(
-        canvas, inp.ai_label_text, corner="top-right", family=kit.font_family, locale=inp.locale
-    )
-    header_mid = (label.pill[1] + label.pill[3]) // 2
-    draw_brand_mark(
-        canvas,
-        logo=kit.logo,
-        brand_name=inp.brand_name,
-        box=(margin, header_mid - 24, label.pill[0] - 40, header_mid + 24),
-        colour=ink,
-        family=kit.font_family,
-        locale=inp.locale,
-    )
-    draw = ImageDraw.Draw(canvas)
-    top = label.pill[3] + 70
-    headline = _fit(
-        inp.headline,
-        kit,
-        inp,
-        box=(width - 2 * margin, 400),
-        sizes=(116, 60),
-        max_lines=3,
-        weight=800,
-    )
-    draw_text_block(draw, headline, left=margin, top=top, fill=ink)
-    top += headline.height
-    if inp.subheadline:
-        sub = _fit(
-            inp.subheadline,
-            kit,
-            inp,
-            box=(width - 2 * margin, 150),
-            sizes=(50, 30),
-            max_lines=2,
-            weight=400,
-        )
-        top += 36
-        draw_text_block(draw, sub, left=margin, top=top, fill=with_alpha(ink, 210))
-        top += sub.height
-
-    cta_box = (margin, height - 230, width - margin, height - 100)
-    tag = (
-        build_price_tag(
-            price=inp.price_text,
-            compare_at=inp.compare_at_text,
-            height=128,
-            fill=kit.accent,
-            text_colour=readable_on(kit.accent, kit.text),
-            family=kit.font_family,
-            locale=inp.locale,
-        )
-        if inp.price_text
-        else None
-    )
-    tag_top = cta_box[1] - 60 - (tag.height if tag else 0)
-    product_top, product_bottom = top + 50, tag_top - 40
-    room = product_bottom - product_top
-    centre = (width // 2, (product_top + product_bottom) // 2)
-    product_box = _place_product(canvas, inp, centre, (round(width * 0.72), round(room * 0.9)))
-    if tag:
-        _paste_sticker(canvas, tag, (width - tag.width) // 2, tag_top)
-    if inp.offer_badge_text:
-        burst = build_offer_burst(
-            inp.offer_badge_text,
-            diameter=260,
-            fill=kit.primary,
-            text_colour=readable_on(kit.primary, WHITE),
-            family=kit.font_family,
-            locale=inp.locale,
-        )
-        _paste_sticker(canvas, burst, product_box[2] - 150, product_box[1] - 60)
-    draw_cta_band(
-        canvas,
-        inp.cta,
-        box=cta_box,
-        fill=kit.primary,
-        text_colour=readable_on(kit.primary, WHITE),
-        family=kit.font_family,
-        locale=inp.locale,
-    )
-    return canvas.convert("RGB")
-
-
-SCENE_RENDERERS: dict[
-    str, tuple[tuple[int, int], Callable[[Image.Image, LayoutInput, BrandKit], Image.Image]]
-] = {
-    "hero_banner": (HERO_SIZE, render_scene_hero),
-    "story_frame": (STORY_SIZE, render_scene_story),
-}
-
-
-def render_scene_layout(
-    layout: str, scene: Image.Image, inp: LayoutInput, kit: BrandKit
-) -> Image.Image:
-    """Compose ``layout`` over ``scene`` (any size: it is scaled to cover the canvas)."""
-    try:
-        _, renderer = SCENE_RENDERERS[layout]
-    except KeyError:
-        raise KeyError(f"no scene layout {layout!r}; scene layouts: {SCENE_LAYOUTS}") from None
-    return renderer(scene, inp, kit)
+        return Backdrop(scene.image, prompt, params)

@@ -90,7 +90,7 @@ class OpenAISpeech:
 
     def synthesize(self, text: str, *, locale: str, speed: float = 1.0) -> SpeechResult:
         check_speed(speed)
-        sentences = split_sentences(text)
+        sentences = split_sentences(text, locale)
         if not sentences:
             raise ProviderError("Nothing to say: the text has no words.")
         started = time.perf_counter()

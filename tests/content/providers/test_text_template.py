@@ -8,9 +8,12 @@ import pytest
 
 from content.compliance import StoreRules, check_compliance
 from content.grounding import Facts, check_grounding, evidence_from_facts
-from content.providers.text import CopyRequest, TemplateWriter, writer_for
+from content.providers.base import ProviderUnavailable
+from content.providers.registry import get_backend
+from content.providers.text import CopyRequest, TemplateWriter
 from content.providers.text.product_copy import errors_in
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
+from tests.providers import use_provider
 
 LOCALES = ("en", "zh-CN")
 FACT_SETS = [*AWKWARD, *(seeded_facts(seed) for seed in range(8))]
@@ -99,7 +102,9 @@ def test_store_banned_words_are_left_out_even_when_the_title_has_them():
     assert result.copy.validate(MUG) == []
 
 
-def test_writer_for_builds_writers_by_setting_name():
-    assert isinstance(writer_for("template"), TemplateWriter)
-    with pytest.raises(ValueError, match="known: template, local, openai"):
-        writer_for("gpt-9")
+def test_the_registry_builds_the_configured_writer(settings):
+    use_provider(settings, "text", "template")
+    assert isinstance(get_backend("text"), TemplateWriter)
+    settings.SHOP_AI_PROVIDERS = {**settings.SHOP_AI_PROVIDERS, "text": {"BACKEND": "gpt-9"}}
+    with pytest.raises(ProviderUnavailable, match=r'SHOP_AI_PROVIDERS\["text"\]\["BACKEND"\]'):
+        get_backend("text")
