@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -126,7 +127,7 @@ def serve() -> Iterator[Callable[[Callable[[int], bool]], ChatEndpoint]]:
         server.server_close()
 
 
-def _use(settings, endpoint: ChatEndpoint, **options: object) -> None:
+def _use(settings, endpoint: ChatEndpoint, **options: Any) -> None:
     use_provider(
         settings,
         "text",
