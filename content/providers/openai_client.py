@@ -7,9 +7,10 @@ otherwise send every product to api.openai.com by default, or fail on the first 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from content.providers.base import ProviderError, ProviderUnavailable
+from content.providers.base import OptionProblem, ProviderError, ProviderUnavailable
 
 BASE_URL_SETTING = "OPENAI_BASE_URL"
 API_KEY_SETTING = "OPENAI_API_KEY"
@@ -52,6 +53,25 @@ def openai_client(
     return openai.OpenAI(
         base_url=base_url, api_key=api_key, timeout=timeout_s, max_retries=max_retries
     )
+
+
+def endpoint_problems(
+    options: Mapping[str, Any], *, backend: str, named: Mapping[str, str] | None = None
+) -> list[OptionProblem]:
+    """The start-up check's findings for an openai media backend: an endpoint and key are
+    needed, and ``named`` options (option -> environment variable), where given, not empty."""
+    needed = {"base_url": BASE_URL_SETTING, "api_key": API_KEY_SETTING}
+    problems = [
+        OptionProblem(option, f"the openai {backend} backend needs it; set {variable}.")
+        for option, variable in needed.items()
+        if not str(options.get(option) or "").strip()
+    ]
+    problems += [
+        OptionProblem(option, f"empty; set {variable}.")
+        for option, variable in (named or {}).items()
+        if option in options and not str(options[option] or "").strip()
+    ]
+    return problems
 
 
 def provider_error(error: Exception, *, model: str) -> ProviderError:

@@ -17,14 +17,15 @@ import base64
 import binascii
 import io
 import urllib.request
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from content.providers.base import Cost, ProviderError, ProviderUnavailable
+from content.providers.base import Cost, OptionProblem, ProviderError, ProviderUnavailable
 from content.providers.image.compose import Backdrop, BackdropImages
-from content.providers.openai_client import openai_client, provider_error
+from content.providers.openai_client import endpoint_problems, openai_client, provider_error
 
 MODEL_SETTING = "OPENAI_IMAGE_MODEL"
 DEFAULT_MODEL = "gpt-image-1"
@@ -124,6 +125,10 @@ class OpenAIImages(BackdropImages):
         if len(data) > MAX_IMAGE_BYTES:
             raise ProviderError(f"{self.model}: the image is over {MAX_IMAGE_BYTES} bytes.")
         return data
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        return endpoint_problems(options, backend="image", named={"model": MODEL_SETTING})
 
     @property
     def model_name(self) -> str:

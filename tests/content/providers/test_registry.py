@@ -160,6 +160,11 @@ def test_manage_py_check_reports_a_misconfigured_provider_by_its_setting(setting
          'SHOP_AI_PROVIDERS["embeddings"]["OPTIONS"]["model_path"]: No sentence-transformers'),
         ({"speech": {"xx": entry("speech", "espeak"), "default": entry("speech", "espeak")}},
          'SHOP_AI_PROVIDERS["speech"]["xx"]: no registered locale speaks'),
+        ({"image": entry("image", "openai", base_url="", api_key="sk")},
+         'SHOP_AI_PROVIDERS["image"]["OPTIONS"]["base_url"]: the openai image backend needs it; '
+         "set OPENAI_BASE_URL"),
+        ({"text": entry("text", "openai", model="")},
+         'SHOP_AI_PROVIDERS["text"]["OPTIONS"]["model"]: the openai writer needs a model'),
         ({"speech": {"en": entry("speech", "piper")}},
          """SHOP_AI_PROVIDERS["speech"]: nothing speaks 'zh-CN'"""),
     ],
