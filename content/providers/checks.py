@@ -107,7 +107,10 @@ def _check_entry(keys: tuple[str, ...], raw: Any) -> list[CheckMessage]:
     errors += _check_signature(cls, item.options, options_at)
     check_options = getattr(cls, "check_options", None)
     if callable(check_options):
-        problems: list[OptionProblem] = check_options(item.options)
+        try:
+            problems: list[OptionProblem] = check_options(item.options)
+        except (TypeError, ValueError, OSError) as exc:  # e.g. a path option that is a number
+            return [*errors, _error("E041", f"{options_at}: cannot be checked: {exc}")]
         errors += [
             _error("E040", f"{setting_path(*keys, 'OPTIONS', p.option)}: {p.message}")
             for p in problems
