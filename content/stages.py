@@ -3,13 +3,12 @@
 ``StageContext`` is a snapshot of one product in one locale (facts read from the catalog
 now, the brand kit, the upstream assets' bytes); ``plan_stage`` says which input hash a
 stage's output would have, so unchanged work is reused; ``run_stage_outputs`` calls the
-providers chosen in settings and returns drafts for the service to save.
+providers the registry built from settings and returns drafts for the service to save.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import time
@@ -26,6 +25,7 @@ from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from catalog.models import Product
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
+from content.providers.registry import backend_name, get_backend, get_speech_backend
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
 from locales import Locale, get_locale
 from shop_ai.models import Store
@@ -190,11 +190,12 @@ def _upstream_hashes(ctx: StageContext, kind: str) -> list[str]:
 
 
 def provider_settings() -> dict[str, str]:
+    """The configured backends' short names ("template", "piper"), which input hashes carry."""
     return {
-        "text": settings.SHOP_AI_TEXT_PROVIDER,
-        "image": settings.SHOP_AI_IMAGE_PROVIDER,
-        "speech_en": settings.SHOP_AI_SPEECH_PROVIDER_EN,
-        "speech_zh": settings.SHOP_AI_SPEECH_PROVIDER_ZH,
+        "text": backend_name("text"),
+        "image": backend_name("image"),
+        "speech_en": backend_name("speech", "en"),
+        "speech_zh": backend_name("speech", "zh-CN"),
         "video_size": settings.SHOP_AI_VIDEO_SIZE,
     }
 
@@ -214,7 +215,7 @@ def plan_stage(stage: str, ctx: StageContext) -> StagePlan:
             parts["provider"] = chosen["image"]
         return StagePlan(_hash(parts), len(IMAGE_LAYOUTS))
     if stage == "voice":
-        speech = chosen["speech_zh"] if ctx.locale == "zh-CN" else chosen["speech_en"]
+        speech = backend_name("speech", ctx.locale)
         parts = {**base, "copy": _upstream_hashes(ctx, "copy"), "provider": speech,
                  "speed": ctx.options.get("voice_speed", 1.0),
                  "disclosure": ctx.spoken_disclosure}  # fmt: skip
@@ -252,19 +253,9 @@ def _money(locale: Locale, amount: Decimal | None, currency: str) -> str | None:
 # --- stages: each calls the providers and describes its outputs ---------------------------
 
 
-@functools.lru_cache(maxsize=8)
-def _cached_writer(name: str, config_json: str) -> TextWriter:
-    from content.providers.text import writer_for
-
-    return writer_for(name, **json.loads(config_json))
-
-
 def text_writer() -> TextWriter:
-    """The configured writer, built once per process and configuration: an OpenAI client
-    costs ~100 ms to build, and the local model's loader is not cheap either."""
-    name = settings.SHOP_AI_TEXT_PROVIDER
-    config = settings.SHOP_AI_TEXT_OPTIONS.get(name, {})
-    return _cached_writer(name, json.dumps(config, sort_keys=True, default=str))
+    """The configured writer, built once per process by the provider registry."""
+    return get_backend("text")
 
 
 def _run_copy(ctx: StageContext) -> list[AssetDraft]:
@@ -307,7 +298,6 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
     from content.layouts import BrandKit, LayoutInput, encode_png
-    from content.providers.images import image_provider_for
 
     if ctx.photo is None:
         raise ProviderError("The product has no checked image to compose with.")
@@ -332,8 +322,7 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
         locale=ctx.locale,
         ai_label=locale.phrases("labels")["ai_label"],
     )
-    name = settings.SHOP_AI_IMAGE_PROVIDER
-    backend = image_provider_for(name, **settings.SHOP_AI_IMAGE_OPTIONS.get(name, {}))
+    backend = get_backend("image")
     drafts = []
     for layout in IMAGE_LAYOUTS:
         started = time.perf_counter()
@@ -358,18 +347,13 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
 
 
 def _run_voice(ctx: StageContext) -> list[AssetDraft]:
-    from content.providers.speech import encode_compressed, prepend_disclosure, speech_for
+    from content.providers.speech import encode_compressed, prepend_disclosure
 
     if voice := str(ctx.options.get("voice") or "").strip():
         _check_voice(ctx, voice)
     copy = _copy_of(ctx)
     script = " ".join(str(s) for s in copy.get("video_script", [])) or str(copy["headline"])
-    name = (
-        settings.SHOP_AI_SPEECH_PROVIDER_ZH
-        if ctx.locale == "zh-CN"
-        else settings.SHOP_AI_SPEECH_PROVIDER_EN
-    )
-    speaker = speech_for(name, **settings.SHOP_AI_SPEECH_OPTIONS.get(name, {}))
+    speaker = get_speech_backend(ctx.locale)
     result = speaker.synthesize(
         script, locale=ctx.locale, speed=float(ctx.options.get("voice_speed", 1.0))
     )

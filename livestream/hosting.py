@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.conf import settings
 
+from content.providers.registry import get_backend
 from livestream.answers import AnswerIndex, answer_question
 from livestream.engine import ProductFacts
 from livestream.models import LiveRoom, RoomStatus
@@ -34,14 +34,13 @@ class CatalogAnswerer:
     def __init__(self, room: LiveRoom, facts: Mapping[int, ProductFacts]) -> None:
         import torch
 
-        from content.providers.embeddings import MiniLmEmbeddings
-
         # One short question at a time: a single thread embeds it in ~15 ms, while two
         # threads contending with the web server and speech took 200 ms and more here.
         torch.set_num_threads(1)
         self.locale = room.locale
         self.max_discount_pct = Decimal(room.max_discount_pct)
-        self.embeddings = MiniLmEmbeddings(getattr(settings, "SHOP_AI_EMBEDDINGS_MODEL_PATH", None))
+        # SHOP_AI_PROVIDERS["embeddings"], built once per process and shared by every room.
+        self.embeddings = get_backend("embeddings")
         self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=room.locale)
 
     def answer(

@@ -1,4 +1,4 @@
-"""The live host's voice and where its audio goes: content's speech providers, per sentence."""
+"""The live host's voice and where its audio goes: the registry's speech backend, per sentence."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ import re
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from content.providers.speech import default_speech_name, speech_for, split_sentences
+from content.providers.registry import get_speech_backend
+from content.providers.speech import split_sentences
 from trust.labels import aigc_metadata, label_wav
 
-# Piper voices end with this; a voice name such as "piper" or "espeak" picks the backend.
-SPEECH_BACKENDS = ("piper", "espeak")
+# A room whose voice is one of these names speaks with that engine; any other voice (or
+# none) speaks with the backend SHOP_AI_PROVIDERS["speech"] configures for the room's locale.
+SPEECH_BACKENDS = {
+    "piper": "content.providers.speech.piper.PiperSpeech",
+    "espeak": "content.providers.speech.espeak.EspeakSpeech",
+}
 SAFE_NAME = re.compile(r"[^A-Za-z0-9_./-]")
 
 
@@ -24,8 +29,8 @@ class RoomVoice:
 
     def __init__(self, *, locale: str, backend: str = "", room_slug: str = "") -> None:
         self.locale = locale
-        name = backend if backend in SPEECH_BACKENDS else default_speech_name(locale)
-        self.provider = speech_for(name)
+        # The same backend, with the same OPTIONS, as the pipeline's voice stage.
+        self.provider = get_speech_backend(locale, backend=SPEECH_BACKENDS.get(backend, ""))
         self.aigc = aigc_metadata(producer="Shop AI", produce_id=f"live:{room_slug or 'room'}")
 
     def warm_up(self) -> None:
@@ -33,7 +38,7 @@ class RoomVoice:
         self.render("Hello." if not self.locale.startswith("zh") else "你好。")
 
     def sentences(self, text: str) -> list[str]:
-        return split_sentences(text) or [text]
+        return split_sentences(text, self.locale) or [text]
 
     def render(self, sentence: str) -> tuple[bytes, float]:
         result = self.provider.synthesize(sentence, locale=self.locale)

@@ -1,9 +1,12 @@
 """What every generation backend returns, and the errors they raise (plain Python).
 
 Providers are small: one interface per modality (text, speech, video, embeddings, image),
-each backend a class, chosen by settings through a registry in the Django layer. They do
-no I/O on the database and never download weights: a backend whose files are missing
-raises ``ProviderUnavailable`` naming the setting to set.
+each backend a class named by ``SHOP_AI_PROVIDERS`` and built with its ``OPTIONS`` as keyword
+arguments by ``content.providers.registry``. They read no environment variables, do no I/O
+on the database and never download weights: a backend whose files are missing raises
+``ProviderUnavailable`` naming the setting to set. A backend with files to find may offer a
+``check_options(options)`` classmethod returning ``OptionProblem``s, which the start-up
+system check reports under the option's setting without building the backend.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ class ProviderUnavailable(ProviderError):
 
     The message names what to install or which setting to set.
     """
+
+
+@dataclass(frozen=True)
+class OptionProblem:
+    """One option a backend cannot start with: its key in ``OPTIONS`` and what is wrong."""
+
+    option: str
+    message: str
 
 
 @dataclass(frozen=True)

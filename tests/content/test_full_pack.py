@@ -16,6 +16,7 @@ from django.core.management import call_command
 from content.models import Asset
 from tests.conftest import Actor
 from tests.factories import make_product
+from tests.providers import use_provider
 from trust.labels import read_mp4_aigc, read_wav_aigc
 
 # The command commits like production does, so the test database must too.
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 @pytest.fixture(autouse=True)
 def _small_video(settings, tmp_path):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     settings.SHOP_AI_VIDEO_SIZE = "360x640"
     settings.MEDIA_ROOT = tmp_path
 

@@ -9,13 +9,14 @@ from PIL import Image
 from content.models import Asset, GenerationJob, GenerationStage, JobStatus, StageStatus
 from tests.conftest import Actor
 from tests.factories import make_product
+from tests.providers import use_provider
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _template_writer(settings, tmp_path):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     settings.MEDIA_ROOT = tmp_path
 
 

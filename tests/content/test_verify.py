@@ -12,6 +12,7 @@ from content import verify
 from content.models import Asset
 from tests.conftest import Actor
 from tests.factories import make_product
+from tests.providers import use_provider
 from tests.trust.test_labels import sine_wav
 from trust.labels import aigc_metadata, label_wav
 from trust.watermark import embed_asset_id, payload_for
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _template_writer(settings, tmp_path):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     settings.MEDIA_ROOT = tmp_path
     settings.DATA_DIR = tmp_path  # the Content Credentials signing key is made here
 

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from content.providers.text.template import TemplateWriter
 from content.services import MAX_STAGE_ATTEMPTS, generation_job_create
 from content.stages import facts_for
 from tests.factories import catalog_product, make_product, make_store
+from tests.providers import use_provider
 
 pytestmark = pytest.mark.django_db
 RETRIES_PER_ATTEMPT = 4
@@ -125,17 +127,17 @@ def serve() -> Iterator[Callable[[Callable[[int], bool]], ChatEndpoint]]:
         server.server_close()
 
 
-def _use(settings, endpoint: ChatEndpoint, **options: object) -> None:
-    settings.SHOP_AI_TEXT_PROVIDER = "openai"
-    settings.SHOP_AI_TEXT_OPTIONS = {
-        "openai": {
-            "base_url": endpoint.base_url,
-            "api_key": "test-key",
-            "model": "flaky-1",
-            "timeout_s": 5.0,
-            **options,
-        }
-    }
+def _use(settings, endpoint: ChatEndpoint, **options: Any) -> None:
+    use_provider(
+        settings,
+        "text",
+        "openai",
+        base_url=endpoint.base_url,
+        api_key="test-key",
+        model="flaky-1",
+        timeout_s=5.0,
+        **options,
+    )
     settings.SHOP_AI_PROVIDER_RETRIES = RETRIES_PER_ATTEMPT
     settings.SHOP_AI_RETRY_BACKOFF_S = 0.002  # the schedule's shape, not its length
     celery_app.conf.task_eager_propagates = False  # a failed stage is recorded, not raised

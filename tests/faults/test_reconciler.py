@@ -19,13 +19,14 @@ from content.services import (
 )
 from content.tasks import MAX_STAGE_RETRIES, reconcile_stuck_jobs, run_stage
 from tests.factories import make_product, make_store
+from tests.providers import use_provider
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _settings(settings, tmp_path):
-    settings.SHOP_AI_TEXT_PROVIDER = "template"
+    use_provider(settings, "text", "template")
     settings.MEDIA_ROOT = tmp_path
     settings.SHOP_AI_STAGE_LOST_AFTER_S = 90
     settings.SHOP_AI_STAGE_QUEUED_RESEND_S = 120

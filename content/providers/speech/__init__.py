@@ -1,15 +1,13 @@
-"""Text-to-speech: Piper (English), eSpeak NG (Chinese, fallback) and OpenAI-compatible
-(``openai``) backends, and helpers.
+"""Text-to-speech: Piper (English), eSpeak NG (Chinese, fallback), Coqui (operator models)
+and OpenAI-compatible (``openai``) backends, and helpers.
 
-The helpers cover what happens to speech after synthesis: loudness, a spoken AI disclosure,
-WAV INFO labels and compression for delivery.
+``SHOP_AI_PROVIDERS["speech"]`` chooses a backend per locale; ``content.providers.registry``
+builds it. The local engines share ``SentenceSpeech``. The helpers cover what happens to
+speech after synthesis: loudness, a spoken AI disclosure, WAV INFO labels and compression.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from content.providers.base import ProviderUnavailable
 from content.providers.speech.audio import (
     decode_wav,
     encode_wav,
@@ -20,7 +18,6 @@ from content.providers.speech.audio import (
 )
 from content.providers.speech.coqui import CoquiSpeech
 from content.providers.speech.disclosure import (
-    DISCLOSURE_TEXT,
     disclosure_text_for,
     join_speech,
     prepend_disclosure,
@@ -40,46 +37,22 @@ from content.providers.speech.result import (
     language_of,
 )
 from content.providers.speech.riff import read_wav_info, riff_chunks, wav_with_info
-from content.providers.speech.sentences import split_sentences
-
-SPEECH_PROVIDERS: dict[str, type[SpeechProvider]] = {
-    PiperSpeech.name: PiperSpeech,
-    EspeakSpeech.name: EspeakSpeech,
-    OpenAISpeech.name: OpenAISpeech,
-    CoquiSpeech.name: CoquiSpeech,
-}
-
-
-def speech_for(name: str, **config: Any) -> SpeechProvider:
-    """The speech backend called ``name``, built with ``config`` (its keyword settings)."""
-    try:
-        provider_class = SPEECH_PROVIDERS[name]
-    except KeyError:
-        raise ProviderUnavailable(
-            f"Unknown speech provider {name!r}; choose one of {sorted(SPEECH_PROVIDERS)}."
-        ) from None
-    return provider_class(**config)
-
-
-def default_speech_name(locale: str) -> str:
-    """Piper speaks English (the only shipped voice); eSpeak NG covers everything else."""
-    return PiperSpeech.name if language_of(locale) == "en" else EspeakSpeech.name
-
+from content.providers.speech.sentence_speech import SentenceSpeech, SpokenSentences
+from content.providers.speech.sentences import speech_locale, split_sentences
 
 __all__ = [
-    "DISCLOSURE_TEXT",
-    "SPEECH_PROVIDERS",
     "VOICE_PATH_SETTING",
     "CoquiSpeech",
     "EspeakSpeech",
     "OpenAISpeech",
     "PiperSpeech",
+    "SentenceSpeech",
     "SentenceTiming",
     "SpeechProvider",
     "SpeechResult",
+    "SpokenSentences",
     "compressed_extension",
     "decode_wav",
-    "default_speech_name",
     "disclosure_text_for",
     "encode_compressed",
     "encode_wav",
@@ -95,7 +68,7 @@ __all__ = [
     "read_wav_info",
     "riff_chunks",
     "rms",
-    "speech_for",
+    "speech_locale",
     "split_sentences",
     "wav_with_info",
 ]

@@ -1,6 +1,7 @@
 """Speech with Coqui TTS (the maintained `coqui-tts` package, imported as ``TTS``) from an
-operator's model files: a checkpoint (``SHOP_AI_COQUI_MODEL_PATH``) and its config
-(``SHOP_AI_COQUI_CONFIG_PATH``), loaded by path and never downloaded.
+operator's model files: a checkpoint (the ``model_path`` option, ``SHOP_AI_COQUI_MODEL_PATH``
+in the environment) and its config (``config_path``, ``SHOP_AI_COQUI_CONFIG_PATH``), loaded by
+path and never downloaded.
 
 ``coqui-tts`` is not in requirements.txt: it needs ``torchaudio`` (and ``torchcodec``) built
 for the installed torch, and PyPI's ``torchaudio`` is a CUDA build that does not load
@@ -12,8 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.speech.audio import encode_wav, normalize_loudness, trim_silence
-from content.providers.speech.result import (
-    DEFAULT_SENTENCE_GAP_S,
-    SpeechResult,
-    check_speed,
-    join_sentence_clips,
-    language_of,
-)
-from content.providers.speech.sentences import split_sentences
+from content.providers.base import OptionProblem, ProviderError, ProviderUnavailable
+from content.providers.speech.audio import trim_silence
+from content.providers.speech.result import DEFAULT_SENTENCE_GAP_S, language_of
+from content.providers.speech.sentence_speech import SentenceSpeech, SpokenSentences
 
 MODEL_PATH_SETTING = "SHOP_AI_COQUI_MODEL_PATH"
 CONFIG_PATH_SETTING = "SHOP_AI_COQUI_CONFIG_PATH"
@@ -126,7 +120,7 @@ def load_coqui_voice(files: CoquiFiles) -> LoadedVoice:
         return voice
 
 
-class CoquiSpeech:
+class CoquiSpeech(SentenceSpeech):
     """Coqui TTS from operator files, sentence by sentence so captions get exact timings.
 
     ``speaker`` names a voice of a multi-speaker model (the first is used when unset);
@@ -134,6 +128,7 @@ class CoquiSpeech:
     """
 
     name = "coqui"
+    engine_name = "Coqui"
 
     def __init__(
         self,
@@ -145,15 +140,21 @@ class CoquiSpeech:
         sentence_gap_s: float = DEFAULT_SENTENCE_GAP_S,
         target_lufs: float | None = -16.0,
     ) -> None:
+        super().__init__(sentence_gap_s=sentence_gap_s, target_lufs=target_lufs)
         # Checked now, so a worker configured for coqui without files fails at start-up.
-        self.files = check_files(
-            model_path or os.environ.get(MODEL_PATH_SETTING),
-            config_path or os.environ.get(CONFIG_PATH_SETTING),
-        )
+        self.files = check_files(model_path, config_path)
         self.speaker = speaker
         self.language = language
-        self.sentence_gap_s = sentence_gap_s
-        self.target_lufs = target_lufs
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        """What the start-up check reports: model files that are not there."""
+        try:
+            check_files(options.get("model_path"), options.get("config_path"))
+        except ProviderUnavailable as exc:
+            option = "config_path" if "config" in str(exc).split(":")[0].lower() else "model_path"
+            return [OptionProblem(option, str(exc))]
+        return []
 
     def load(self) -> LoadedVoice:
         """Load (or fetch from the process cache) the model; raises ProviderUnavailable."""
@@ -164,11 +165,9 @@ class CoquiSpeech:
         path = self.files.model_path
         return path.name if path.is_dir() else path.parent.name or path.stem
 
-    def synthesize(self, text: str, *, locale: str, speed: float = 1.0) -> SpeechResult:
-        check_speed(speed)
-        sentences = split_sentences(text)
-        if not sentences:
-            raise ProviderError("Nothing to say: the text has no words.")
+    def speak_sentences(
+        self, sentences: Sequence[str], *, locale: str, speed: float
+    ) -> SpokenSentences:
         voice = self.load()
         synthesizer = voice.synthesizer
         model = synthesizer.tts_model
@@ -179,7 +178,6 @@ class CoquiSpeech:
             else None
         )
         sample_rate = int(synthesizer.output_sample_rate)
-        started = time.perf_counter()
         clips = []
         with voice.lock, _speed(model, speed):
             for sentence in sentences:
@@ -196,35 +194,11 @@ class CoquiSpeech:
                     raise ProviderError(f"Coqui could not speak {sentence!r}: {exc}") from exc
                 clip = np.asarray(wav, dtype=np.float32).reshape(-1)
                 clips.append((sentence, trim_silence(clip, sample_rate)))
-        samples, timings = join_sentence_clips(
-            clips, sample_rate, gap_s=self.sentence_gap_s / speed
-        )
-        if not timings:
-            raise ProviderError("Coqui produced no audio for the text.")
-        if self.target_lufs is not None:
-            samples = normalize_loudness(samples, sample_rate, target_lufs=self.target_lufs)
-        elapsed = time.perf_counter() - started
-        params: dict[str, Any] = {
-            "locale": locale,
-            "speed": speed,
-            "speaker": speaker,
-            "language": language,
-            "sentence_gap_s": self.sentence_gap_s / speed,
-            "target_lufs": self.target_lufs,
-        }
-        return SpeechResult(
-            wav=encode_wav(samples, sample_rate),
+        return SpokenSentences(
+            clips=clips,
             sample_rate=sample_rate,
-            duration_s=samples.size / sample_rate,
-            sentences=timings,
-            provenance=Provenance(
-                provider=self.name,
-                model=self.model_name,
-                prompt=text,
-                params=params,
-                cost=Cost(compute_seconds=elapsed),
-                latency_s=elapsed,
-            ),
+            model=self.model_name,
+            params={"speaker": speaker, "language": language},
         )
 
 

@@ -7,25 +7,21 @@ import dataclasses
 import numpy as np
 
 from content.providers.speech.audio import decode_wav, encode_wav, resample_linear, silence
-from content.providers.speech.result import (
-    SentenceTiming,
-    SpeechProvider,
-    SpeechResult,
-    language_of,
-)
+from content.providers.speech.result import SentenceTiming, SpeechProvider, SpeechResult
+from content.providers.speech.sentences import speech_locale
+from locales import DEFAULT_LOCALE, Locale, get_locale
 
-# Chinese says "人工智能" rather than "AI": eSpeak's Mandarin voice spells Latin letters
-# with an English voice, which sounds broken mid-sentence.
-DISCLOSURE_TEXT = {
-    "en": "This voice is AI-generated.",
-    "zh": "本音频由人工智能生成。",
-}
 DEFAULT_DISCLOSURE_GAP_S = 0.4
 
 
-def disclosure_text_for(locale: str) -> str:
-    """The spoken disclosure for a locale, English where we have no translation."""
-    return DISCLOSURE_TEXT.get(language_of(locale), DISCLOSURE_TEXT["en"])
+def disclosure_text_for(locale: str | Locale) -> str:
+    """The spoken disclosure for a locale: the ``voice_disclosure`` of its "labels" phrasebook,
+    the default locale's where the tag's language has no locale or the locale no such text."""
+    for candidate in (speech_locale(locale), get_locale(DEFAULT_LOCALE)):
+        text = candidate.phrasebooks.get("labels", {}).get("voice_disclosure")
+        if text:
+            return str(text)
+    raise KeyError(f"no voice_disclosure in the labels phrasebook of {DEFAULT_LOCALE!r}")
 
 
 def prepend_disclosure(

@@ -9,22 +9,16 @@ from __future__ import annotations
 
 import ctypes
 import threading
-import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.speech.audio import Samples, encode_wav, normalize_loudness, trim_silence
-from content.providers.speech.result import (
-    DEFAULT_SENTENCE_GAP_S,
-    SpeechResult,
-    check_speed,
-    join_sentence_clips,
-    language_of,
-)
-from content.providers.speech.sentences import split_sentences
+from content.providers.base import ProviderError, ProviderUnavailable
+from content.providers.speech.audio import Samples, trim_silence
+from content.providers.speech.result import DEFAULT_SENTENCE_GAP_S, language_of
+from content.providers.speech.sentence_speech import SentenceSpeech, SpokenSentences
 
 # Constants from espeak-ng's speak_lib.h.
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -136,10 +130,11 @@ def _start_engine(library_path: str | None, data_path: str | None) -> _Engine:
     return _engine
 
 
-class EspeakSpeech:
+class EspeakSpeech(SentenceSpeech):
     """eSpeak NG text-to-speech: robotic but small, fast, and it speaks Mandarin."""
 
     name = "espeak"
+    engine_name = "eSpeak NG"
 
     def __init__(
         self,
@@ -149,57 +144,29 @@ class EspeakSpeech:
         sentence_gap_s: float = DEFAULT_SENTENCE_GAP_S,
         target_lufs: float | None = -16.0,
     ) -> None:
+        super().__init__(sentence_gap_s=sentence_gap_s, target_lufs=target_lufs)
         self.library_path = library_path
         self.data_path = data_path
-        self.sentence_gap_s = sentence_gap_s
-        self.target_lufs = target_lufs
 
     def load(self) -> None:
         """Start the engine now rather than on the first call; raises ProviderUnavailable."""
         with _engine_lock:
             _start_engine(self.library_path, self.data_path)
 
-    def synthesize(self, text: str, *, locale: str, speed: float = 1.0) -> SpeechResult:
-        check_speed(speed)
-        sentences = split_sentences(text)
-        if not sentences:
-            raise ProviderError("Nothing to say: the text has no words.")
+    def speak_sentences(
+        self, sentences: Sequence[str], *, locale: str, speed: float
+    ) -> SpokenSentences:
         rate = min(_MAX_RATE_WPM, max(_MIN_RATE_WPM, round(_DEFAULT_RATE_WPM * speed)))
-        started = time.perf_counter()
         with _engine_lock:
             engine = _start_engine(self.library_path, self.data_path)
             voice = self._select_voice(engine, locale)
             engine.library.espeak_SetParameter(_PARAMETER_RATE, rate, 0)
             clips = [(s, self._speak(engine, s)) for s in sentences]
-        sample_rate = engine.sample_rate
-        samples, timings = join_sentence_clips(
-            clips, sample_rate, gap_s=self.sentence_gap_s / speed
-        )
-        if not timings:
-            raise ProviderError("eSpeak NG produced no audio for the text.")
-        if self.target_lufs is not None:
-            samples = normalize_loudness(samples, sample_rate, target_lufs=self.target_lufs)
-        elapsed = time.perf_counter() - started
-        params: dict[str, Any] = {
-            "locale": locale,
-            "speed": speed,
-            "rate_wpm": rate,
-            "sentence_gap_s": self.sentence_gap_s / speed,
-            "target_lufs": self.target_lufs,
-        }
-        return SpeechResult(
-            wav=encode_wav(samples, sample_rate),
-            sample_rate=sample_rate,
-            duration_s=samples.size / sample_rate,
-            sentences=timings,
-            provenance=Provenance(
-                provider=self.name,
-                model=f"espeak-ng:{voice}",
-                prompt=text,
-                params=params,
-                cost=Cost(compute_seconds=elapsed),
-                latency_s=elapsed,
-            ),
+        return SpokenSentences(
+            clips=clips,
+            sample_rate=engine.sample_rate,
+            model=f"espeak-ng:{voice}",
+            params={"rate_wpm": rate},
         )
 
     @staticmethod

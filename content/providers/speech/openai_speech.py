@@ -16,14 +16,21 @@ from __future__ import annotations
 
 import struct
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.openai_client import openai_client, provider_error
+from content.providers.base import (
+    Cost,
+    OptionProblem,
+    Provenance,
+    ProviderError,
+    ProviderUnavailable,
+)
+from content.providers.openai_client import endpoint_problems, openai_client, provider_error
 from content.providers.speech.audio import (
     Samples,
     encode_wav,
@@ -88,9 +95,14 @@ class OpenAISpeech:
         self.target_lufs = target_lufs
         self.max_parallel = max(1, max_parallel)
 
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        named = {"model": MODEL_SETTING, "voice": VOICE_SETTING}
+        return endpoint_problems(options, backend="speech", named=named)
+
     def synthesize(self, text: str, *, locale: str, speed: float = 1.0) -> SpeechResult:
         check_speed(speed)
-        sentences = split_sentences(text)
+        sentences = split_sentences(text, locale)
         if not sentences:
             raise ProviderError("Nothing to say: the text has no words.")
         started = time.perf_counter()

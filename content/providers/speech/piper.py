@@ -8,22 +8,16 @@ and no system espeak is needed. The voice is loaded by file path, once per proce
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.speech.audio import encode_wav, normalize_loudness, trim_silence
-from content.providers.speech.result import (
-    DEFAULT_SENTENCE_GAP_S,
-    SpeechResult,
-    check_speed,
-    join_sentence_clips,
-    language_of,
-)
-from content.providers.speech.sentences import split_sentences
+from content.providers.base import OptionProblem, ProviderError, ProviderUnavailable
+from content.providers.speech.audio import trim_silence
+from content.providers.speech.result import DEFAULT_SENTENCE_GAP_S, language_of
+from content.providers.speech.sentence_speech import SentenceSpeech, SpokenSentences
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -70,10 +64,11 @@ def load_piper_voice(model_path: Path) -> PiperVoice:
         return voice
 
 
-class PiperSpeech:
+class PiperSpeech(SentenceSpeech):
     """Piper text-to-speech, sentence by sentence so captions get exact timings."""
 
     name = "piper"
+    engine_name = "Piper"
 
     def __init__(
         self,
@@ -82,19 +77,28 @@ class PiperSpeech:
         sentence_gap_s: float = DEFAULT_SENTENCE_GAP_S,
         target_lufs: float | None = -16.0,
     ) -> None:
+        super().__init__(sentence_gap_s=sentence_gap_s, target_lufs=target_lufs)
         self.voice_path = Path(voice_path) if voice_path else None
-        self.sentence_gap_s = sentence_gap_s
-        self.target_lufs = target_lufs
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        """What the start-up check reports: a configured voice file that is not there."""
+        voice_path = options.get("voice_path")
+        if not voice_path:
+            return []
+        model_path = Path(voice_path).expanduser()
+        missing = [p for p in (model_path, Path(f"{model_path}.json")) if not p.is_file()]
+        return [
+            OptionProblem("voice_path", f"Piper voice file missing: {path}.") for path in missing
+        ]
 
     def load(self) -> PiperVoice:
         """Load (or fetch from the process cache) the voice; raises ProviderUnavailable."""
         return load_piper_voice(self.voice_path or default_voice_path())
 
-    def synthesize(self, text: str, *, locale: str, speed: float = 1.0) -> SpeechResult:
-        check_speed(speed)
-        sentences = split_sentences(text)
-        if not sentences:
-            raise ProviderError("Nothing to say: the text has no words.")
+    def speak_sentences(
+        self, sentences: Sequence[str], *, locale: str, speed: float
+    ) -> SpokenSentences:
         voice = self.load()
         voice_language = language_of(voice.config.espeak_voice)
         if language_of(locale) != voice_language:
@@ -112,40 +116,16 @@ class PiperSpeech:
             length_scale=voice.config.length_scale / speed, normalize_audio=False
         )
         sample_rate = voice.config.sample_rate
-        started = time.perf_counter()
         clips = []
         for sentence in sentences:
             chunks = [chunk.audio_float_array for chunk in voice.synthesize(sentence, config)]
             clip = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
             clips.append((sentence, trim_silence(clip.astype(np.float32), sample_rate)))
-        samples, timings = join_sentence_clips(
-            clips, sample_rate, gap_s=self.sentence_gap_s / speed
-        )
-        if not timings:
-            raise ProviderError("Piper produced no audio for the text.")
-        if self.target_lufs is not None:
-            samples = normalize_loudness(samples, sample_rate, target_lufs=self.target_lufs)
-        elapsed = time.perf_counter() - started
-        params: dict[str, Any] = {
-            "locale": locale,
-            "speed": speed,
-            "length_scale": config.length_scale,
-            "sentence_gap_s": self.sentence_gap_s / speed,
-            "target_lufs": self.target_lufs,
-        }
-        return SpeechResult(
-            wav=encode_wav(samples, sample_rate),
+        return SpokenSentences(
+            clips=clips,
             sample_rate=sample_rate,
-            duration_s=samples.size / sample_rate,
-            sentences=timings,
-            provenance=Provenance(
-                provider=self.name,
-                model=_model_name(self.voice_path or default_voice_path()),
-                prompt=text,
-                params=params,
-                cost=Cost(compute_seconds=elapsed),
-                latency_s=elapsed,
-            ),
+            model=_model_name(self.voice_path or default_voice_path()),
+            params={"length_scale": config.length_scale},
         )
 
 

@@ -1,61 +1,32 @@
-"""Split text into the sentences that become caption lines (English and Chinese punctuation)."""
+"""The sentences speech and captions are cut into: the locale's own splitter (``locales``).
+
+Speech backends take BCP 47 tags as players send them ("en-US", "zh_Hans"); a tag that is
+not a registered locale is served by the registered locale of its language, then by the
+default locale, so a voice never fails for want of a sentence splitter.
+"""
 
 from __future__ import annotations
 
-import re
-
-# Characters that may close a sentence after its terminator: quotes and brackets.
-_CLOSERS = re.escape("\"'”’」』）)］]")  # noqa: RUF001
-# Chinese terminators end a sentence wherever they stand; ASCII ones only before a space, a
-# Chinese character or the end, so "3.5" and "example.com" stay whole.
-_TERMINATOR = re.compile(
-    rf"[。！？]+[{_CLOSERS}]*"  # noqa: RUF001
-    rf"|[.!?…]+[{_CLOSERS}]*(?=[\s\u3400-\u9fff\uf900-\ufaff]|$)"
-)
-# Words whose trailing period is not a sentence end.
-_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "vs", "approx"})
+from content.providers.speech.result import language_of
+from locales import DEFAULT_LOCALE, Locale, UnknownLocale, get_locale, registered_locales
 
 
-def split_sentences(text: str) -> list[str]:
-    """Return the sentences of ``text`` in order, stripped, with their punctuation kept.
+def speech_locale(code: str | Locale) -> Locale:
+    """The registered ``Locale`` for a speech locale tag, by code, then language, then default."""
+    try:
+        return get_locale(code)
+    except UnknownLocale:
+        pass
+    language = language_of(str(code))
+    for locale in registered_locales():
+        if locale.language == language:
+            return locale
+    return get_locale(DEFAULT_LOCALE)
+
+
+def split_sentences(text: str, locale: str | Locale = DEFAULT_LOCALE) -> list[str]:
+    """The sentences of ``text`` in order, stripped, punctuation kept, as ``locale`` splits them.
 
     Line breaks always end a sentence (product copy is often one claim per line).
     """
-    sentences: list[str] = []
-    for line in text.splitlines():
-        sentences.extend(_split_line(line))
-    return sentences
-
-
-def _split_line(line: str) -> list[str]:
-    sentences: list[str] = []
-    start = 0
-    for match in _TERMINATOR.finditer(line):
-        candidate = line[start : match.end()].strip()
-        if _ends_with_abbreviation(candidate):
-            continue
-        if _has_words(candidate):
-            sentences.append(candidate)
-            start = match.end()
-    tail = line[start:].strip()
-    if _has_words(tail):
-        sentences.append(tail)
-    elif tail and sentences:
-        # Stray punctuation after the last sentence belongs to it.
-        sentences[-1] = f"{sentences[-1]}{tail}"
-    return sentences
-
-
-def _ends_with_abbreviation(sentence: str) -> bool:
-    if not sentence.endswith("."):
-        return False
-    words = sentence[:-1].split()
-    if not words:
-        return False
-    last_word = words[-1].lower()
-    # "e.g.", "i.e.", "U.S." carry an inner period; titles come from the list.
-    return last_word in _ABBREVIATIONS or ("." in last_word and last_word[-1].isalpha())
-
-
-def _has_words(text: str) -> bool:
-    return any(char.isalnum() for char in text)
+    return speech_locale(locale).split_sentences(text)

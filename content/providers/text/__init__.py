@@ -3,11 +3,10 @@
 Writers: ``template`` (deterministic, grounded), ``local`` (SmolLM2-135M on the CPU) and
 ``openai`` (any OpenAI-compatible endpoint). Model-backed writers check their output and
 fall back to the template writer's copy when it states what the catalog does not.
+``SHOP_AI_PROVIDERS["text"]`` chooses one; ``content.providers.registry`` builds it.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from content.providers.text.product_copy import (
     Completion,
@@ -21,27 +20,7 @@ from content.providers.text.product_copy import (
 )
 from content.providers.text.template import TemplateWriter
 
-WRITER_NAMES = ("template", "local", "openai")
-
-
-def writer_for(name: str, **config: Any) -> TextWriter:
-    """The writer a setting names, built with its settings (model path, endpoint, prices)."""
-    if name == "template":
-        return TemplateWriter()
-    if name == "local":
-        # Imported here: the local writer's module is cheap, but keep the heavy paths explicit.
-        from content.providers.text.local import LocalLlmWriter
-
-        return LocalLlmWriter(**config)
-    if name == "openai":
-        from content.providers.text.openai_writer import OpenAIWriter
-
-        return OpenAIWriter(**config)
-    raise ValueError(f"Unknown text writer {name!r}; known: {', '.join(WRITER_NAMES)}")
-
-
 __all__ = [
-    "WRITER_NAMES",
     "Completion",
     "CopyParseError",
     "CopyRequest",
@@ -51,5 +30,4 @@ __all__ = [
     "TemplateWriter",
     "TextWriter",
     "check_copy",
-    "writer_for",
 ]

@@ -15,12 +15,18 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
+from content.providers.base import (
+    Cost,
+    OptionProblem,
+    Provenance,
+    ProviderError,
+    ProviderUnavailable,
+)
 from content.providers.text import guided
 from content.providers.text.product_copy import (
     Completion,
@@ -334,6 +340,18 @@ class LocalLlmWriter:
         self.seed = seed
         self.quantize = quantize
         self.template = TemplateWriter()
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        """What the start-up check reports: a configured model that is not there."""
+        model_path = options.get("model_path")
+        if not model_path:
+            return []
+        try:
+            resolve_model_dir(Path(model_path).expanduser(), Path(options.get("cache_dir", "")))
+        except ProviderUnavailable as exc:
+            return [OptionProblem("model_path", str(exc))]
+        return []
 
     def check_available(self) -> None:
         """Raise ProviderUnavailable when the weights or libraries are missing (loads nothing)."""

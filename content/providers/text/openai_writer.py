@@ -5,11 +5,17 @@ writer as fallback."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
+from content.providers.base import (
+    Cost,
+    OptionProblem,
+    Provenance,
+    ProviderError,
+    ProviderUnavailable,
+)
 from content.providers.text.product_copy import Completion, CopyRequest, CopyResult
 from content.providers.text.prompting import chat_messages, result_from_output
 from content.providers.text.template import TemplateWriter
@@ -21,6 +27,13 @@ class OpenAIWriter:
     """Copy from a chat model behind an OpenAI-compatible API."""
 
     name = "openai"
+
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        """What the start-up check reports: a model left empty (set OPENAI_MODEL)."""
+        if "model" in options and not str(options["model"] or "").strip():
+            return [OptionProblem("model", "the openai writer needs a model; set OPENAI_MODEL.")]
+        return []
 
     def __init__(
         self,

@@ -11,13 +11,12 @@ from pathlib import Path
 import pytest
 
 from content.providers.base import ProviderUnavailable
+from content.providers.registry import get_speech_backend
 from content.providers.speech import (
-    SPEECH_PROVIDERS,
     SpeechProvider,
     decode_wav,
     integrated_loudness,
     rms,
-    speech_for,
 )
 from content.providers.speech.coqui import (
     CONFIG_PATH_SETTING,
@@ -26,6 +25,7 @@ from content.providers.speech.coqui import (
     CoquiSpeech,
     import_synthesizer,
 )
+from tests.providers import use_provider
 
 TEXT = "Meet the travel kettle. It boils half a litre in three minutes!"
 
@@ -81,21 +81,25 @@ def test_a_checkpoint_folder_carries_its_config(tmp_path):
     assert CoquiSpeech(model_path=model, config_path=config).files.model_path == model
 
 
-def test_the_settings_in_the_environment_are_used(monkeypatch, tmp_path):
+def test_the_environment_is_read_by_settings_not_the_backend(monkeypatch, tmp_path):
     model, config = model_files(tmp_path / "voice-b")
     monkeypatch.setenv(MODEL_PATH_SETTING, str(model))
     monkeypatch.setenv(CONFIG_PATH_SETTING, str(config))
-    assert CoquiSpeech().files.model_path == model
+    with pytest.raises(ProviderUnavailable, match=MODEL_PATH_SETTING):
+        CoquiSpeech()
 
 
-def test_registered_as_a_speech_provider(tmp_path):
+def test_the_registry_builds_it_for_a_locale(tmp_path, settings):
     model, config = model_files(tmp_path / "voice-c")
-    provider = speech_for("coqui", model_path=model, config_path=config)
-    assert SPEECH_PROVIDERS["coqui"] is CoquiSpeech
+    use_provider(settings, "speech", "coqui", locale="zh-CN", model_path=str(model),
+                 config_path=str(config))  # fmt: skip
+    provider = get_speech_backend("zh-CN")
     assert isinstance(provider, CoquiSpeech)
     assert isinstance(provider, SpeechProvider)
-    with pytest.raises(ProviderUnavailable, match=MODEL_PATH_SETTING):
-        speech_for("coqui")
+    assert provider.files.model_path == model
+    use_provider(settings, "speech", "coqui", locale="zh-CN")
+    with pytest.raises(ProviderUnavailable, match=r'SHOP_AI_PROVIDERS\["speech"\]\["zh-CN"\]'):
+        get_speech_backend("zh-CN")
 
 
 def test_without_coqui_tts_loading_names_the_install_step(tmp_path):

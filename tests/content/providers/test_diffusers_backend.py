@@ -17,12 +17,10 @@ from content.layouts import BrandKit, LayoutInput, encode_png
 from content.layouts.layouts import HERO_SIZE, STORY_SIZE
 from content.models import Asset
 from content.providers.base import ProviderUnavailable
-from content.providers.image_diffusers import (
+from content.providers.image.compose import SCENE_LAYOUTS, colour_name, cover
+from content.providers.image.diffusers import (
     MODEL_PATH_SETTING,
-    SCENE_LAYOUTS,
     DiffusersImages,
-    colour_name,
-    cover,
     scene_seed,
     scene_size,
 )
@@ -30,6 +28,7 @@ from content.stages import StageContext, plan_stage, run_stage_outputs
 from tests.conftest import Actor
 from tests.content.providers.test_text_copy import GOOD
 from tests.factories import make_product
+from tests.providers import use_provider
 
 PRODUCT_RED = (200, 40, 48)
 KIT = BrandKit(primary_color="#1F3A5F", secondary_color="#3C6E91", accent_color="#F2A541")
@@ -170,9 +169,10 @@ def test_a_folder_without_a_pipeline_is_refused_naming_the_setting(tmp_path):
         DiffusersImages(model_path=tmp_path)
 
 
-def test_the_setting_in_the_environment_is_used(monkeypatch, model_dir):
+def test_the_environment_is_read_by_settings_not_the_backend(monkeypatch, model_dir):
     monkeypatch.setenv(MODEL_PATH_SETTING, str(model_dir))
-    assert DiffusersImages().model_dir == model_dir
+    with pytest.raises(ProviderUnavailable, match=MODEL_PATH_SETTING):
+        DiffusersImages()
 
 
 def test_scene_sizes_keep_the_layout_aspect_on_the_model_grid():
@@ -286,10 +286,8 @@ def _context_with_copy(actor: Actor) -> StageContext:
 def test_the_image_stage_uses_the_diffusers_backend_from_settings(
     alice: Actor, settings, model_dir
 ):
-    settings.SHOP_AI_IMAGE_PROVIDER = "diffusers"
-    settings.SHOP_AI_IMAGE_OPTIONS = {
-        "diffusers": {"model_path": str(model_dir), "steps": 2, "size": 64, "seed": 1}
-    }
+    use_provider(settings, "image", "diffusers", model_path=str(model_dir), steps=2, size=64,
+                 seed=1)  # fmt: skip
     ctx = _context_with_copy(alice)
     assert plan_stage("image", ctx).input_hash != _compose_hash(ctx, settings)
 
@@ -308,17 +306,17 @@ def test_the_image_stage_uses_the_diffusers_backend_from_settings(
 
 
 def _compose_hash(ctx: StageContext, settings) -> str:
-    settings.SHOP_AI_IMAGE_PROVIDER = "compose"
+    diffusers = settings.SHOP_AI_PROVIDERS
+    use_provider(settings, "image", "compose")
     try:
         return plan_stage("image", ctx).input_hash
     finally:
-        settings.SHOP_AI_IMAGE_PROVIDER = "diffusers"
+        settings.SHOP_AI_PROVIDERS = diffusers
 
 
 @pytest.mark.django_db
 def test_the_image_stage_without_weights_fails_naming_the_setting(alice: Actor, settings):
-    settings.SHOP_AI_IMAGE_PROVIDER = "diffusers"
-    settings.SHOP_AI_IMAGE_OPTIONS = {"diffusers": {"model_path": None}}
+    use_provider(settings, "image", "diffusers", model_path=None)
     ctx = _context_with_copy(alice)
     with pytest.raises(ProviderUnavailable, match=MODEL_PATH_SETTING):
         run_stage_outputs("image", ctx)

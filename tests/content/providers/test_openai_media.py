@@ -25,14 +25,17 @@ from content.layouts import BrandKit, LayoutInput
 from content.layouts.layouts import HERO_SIZE, STORY_SIZE
 from content.models import Asset
 from content.providers.base import ProviderError, ProviderUnavailable
-from content.providers.image_openai import OpenAIImages
-from content.providers.images import ComposeImages, image_provider_for
-from content.providers.speech import SPEECH_PROVIDERS, decode_wav, rms, speech_for
+from content.providers.image import ComposeImages
+from content.providers.image.openai import OpenAIImages
+from content.providers.registry import get_backend, get_speech_backend
+from content.providers.speech import decode_wav, rms
 from content.providers.speech.openai_speech import OpenAISpeech, read_pcm_wav
 from content.stages import StageContext, run_stage_outputs
+from livestream.voice import RoomVoice
 from tests.conftest import Actor
 from tests.content.providers.test_text_copy import GOOD
 from tests.factories import make_product
+from tests.providers import use_provider
 
 SCENE_COLOUR = (30, 150, 70)  # a green no layout draws on its own
 SPEECH_RATE = 24000
@@ -206,15 +209,26 @@ def test_missing_settings_stop_the_backend_at_start_up_naming_them(
         assert not_named not in str(raised.value).split("(")[0]
 
 
-def test_environment_variables_stand_in_for_empty_settings(monkeypatch, api):
+def test_the_environment_is_not_read_by_the_backend(monkeypatch, api):
+    # Settings turn OPENAI_* into OPTIONS; a backend built without them refuses to start.
     monkeypatch.setenv("OPENAI_BASE_URL", api.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-env")
 
-    built = speech_for("openai")  # as the live room builds it, with no options
+    with pytest.raises(ProviderUnavailable, match="OPENAI_BASE_URL and OPENAI_API_KEY"):
+        OpenAISpeech()
 
-    assert isinstance(built, OpenAISpeech)
-    built.synthesize("Hello there.", locale="en-US")
-    assert api.requests[0]["auth"] == "Bearer sk-env"
+
+@pytest.mark.django_db
+def test_the_live_room_speaks_with_the_configured_options(api, settings):
+    use_provider(settings, "speech", "openai", locale="en", base_url=api.base_url,
+                 api_key="sk-room", voice="echo")  # fmt: skip
+
+    voice = RoomVoice(locale="en", room_slug="r")
+
+    assert isinstance(voice.provider, OpenAISpeech)
+    assert voice.provider.voice == "echo"
+    voice.render("Hello there.")
+    assert api.requests[0]["auth"] == "Bearer sk-room"
 
 
 def test_a_missing_model_names_its_setting(api):
@@ -303,12 +317,14 @@ def test_api_errors_are_provider_errors_transient_where_a_retry_helps(api, statu
     assert str(status) in str(raised.value)
 
 
-def test_the_registry_builds_image_backends_by_setting_name(api):
-    assert isinstance(image_provider_for("compose"), ComposeImages)
-    built = image_provider_for("openai", base_url=api.base_url, api_key="sk", model="m")
-    assert isinstance(built, OpenAIImages)
-    with pytest.raises(ProviderUnavailable, match="SHOP_AI_IMAGE_PROVIDER"):
-        image_provider_for("midjourney")
+def test_the_registry_builds_image_backends_by_setting(api, settings):
+    use_provider(settings, "image", "compose")
+    assert isinstance(get_backend("image"), ComposeImages)
+    use_provider(settings, "image", "openai", base_url=api.base_url, api_key="sk", model="m")
+    assert isinstance(get_backend("image"), OpenAIImages)
+    settings.SHOP_AI_PROVIDERS = {**settings.SHOP_AI_PROVIDERS, "image": {"BACKEND": "midjourney"}}
+    with pytest.raises(ProviderUnavailable, match=r'SHOP_AI_PROVIDERS\["image"\]\["BACKEND"\]'):
+        get_backend("image")
 
 
 # --- speech --------------------------------------------------------------------------------
@@ -385,9 +401,10 @@ def test_empty_text_is_refused_without_a_call(api):
     assert api.requests == []
 
 
-def test_the_registry_offers_openai_speech(api):
-    assert SPEECH_PROVIDERS["openai"] is OpenAISpeech
-    built = speech_for("openai", base_url=api.base_url, api_key="sk", voice="echo")
+def test_the_registry_offers_openai_speech(api, settings):
+    use_provider(settings, "speech", "openai", locale="zh-CN", base_url=api.base_url,
+                 api_key="sk", voice="echo")  # fmt: skip
+    built = get_speech_backend("zh-CN")
     assert isinstance(built, OpenAISpeech)
     assert built.voice == "echo"
 
@@ -423,11 +440,8 @@ def _context_with_copy(actor: Actor) -> StageContext:
 
 @pytest.mark.django_db
 def test_the_image_stage_uses_the_openai_backend_from_settings(alice: Actor, api, settings):
-    settings.SHOP_AI_IMAGE_PROVIDER = "openai"
-    settings.SHOP_AI_IMAGE_OPTIONS = {
-        "openai": {"base_url": api.base_url, "api_key": "sk", "model": "gpt-image-1",
-                   "price_per_image": "0.04"},
-    }  # fmt: skip
+    use_provider(settings, "image", "openai", base_url=api.base_url, api_key="sk",
+                 model="gpt-image-1", price_per_image="0.04")  # fmt: skip
 
     drafts = run_stage_outputs("image", _context_with_copy(alice))
 
@@ -446,10 +460,8 @@ def test_the_image_stage_uses_the_openai_backend_from_settings(alice: Actor, api
 
 @pytest.mark.django_db
 def test_the_voice_stage_uses_the_openai_backend_from_settings(alice: Actor, api, settings):
-    settings.SHOP_AI_SPEECH_PROVIDER_EN = "openai"
-    settings.SHOP_AI_SPEECH_OPTIONS = {
-        "openai": {"base_url": api.base_url, "api_key": "sk", "model": "tts-1", "voice": "nova"},
-    }
+    use_provider(settings, "speech", "openai", locale="en", base_url=api.base_url, api_key="sk",
+                 model="tts-1", voice="nova")  # fmt: skip
 
     (draft,) = run_stage_outputs("voice", _context_with_copy(alice))
 

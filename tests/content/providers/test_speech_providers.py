@@ -12,19 +12,19 @@ import numpy as np
 import pytest
 
 from content.providers.base import ProviderError, ProviderUnavailable
+from content.providers.registry import get_speech_backend
 from content.providers.speech import (
     EspeakSpeech,
     PiperSpeech,
     SpeechProvider,
     SpeechResult,
     decode_wav,
-    default_speech_name,
     espeak_voice_candidates,
     integrated_loudness,
     prepend_disclosure,
     rms,
-    speech_for,
 )
+from tests.providers import use_provider
 
 ENGLISH = (
     "Meet the travel kettle. It boils half a litre in three minutes! "
@@ -161,20 +161,26 @@ def test_missing_voice_package_names_the_package_and_setting(monkeypatch):
         PiperSpeech().load()
 
 
-def test_factory_builds_configured_backends_and_refuses_unknown_names():
-    provider = speech_for("espeak", sentence_gap_s=0.5)
+def test_the_registry_builds_configured_backends_and_refuses_unknown_ones(settings):
+    use_provider(settings, "speech", "espeak", locale="zh-CN", sentence_gap_s=0.5)
+    provider = get_speech_backend("zh-CN")
 
     assert isinstance(provider, EspeakSpeech)
     assert isinstance(provider, SpeechProvider)
     assert provider.sentence_gap_s == 0.5
-    assert isinstance(speech_for("piper"), PiperSpeech)
-    with pytest.raises(ProviderUnavailable, match="piper"):
-        speech_for("festival")
+    assert get_speech_backend("zh-CN") is provider  # built once
+    settings.SHOP_AI_PROVIDERS = {
+        **settings.SHOP_AI_PROVIDERS,
+        "speech": {"en": {"BACKEND": "content.providers.speech.Festival"}},
+    }
+    with pytest.raises(ProviderUnavailable, match=r'\["speech"\]\["en"\]\["BACKEND"\]'):
+        get_speech_backend("en")
 
 
 def test_locales_pick_backend_and_espeak_voice():
-    assert default_speech_name("en-US") == "piper"
-    assert default_speech_name("zh-CN") == "espeak"
+    assert isinstance(get_speech_backend("en-US"), PiperSpeech)
+    assert isinstance(get_speech_backend("zh-CN"), EspeakSpeech)
+    assert isinstance(get_speech_backend("fr-FR"), EspeakSpeech)  # "default" speaks the rest
     assert espeak_voice_candidates("zh_CN")[0] == "cmn"
     assert espeak_voice_candidates("en-US")[0] == "en-us"
     assert espeak_voice_candidates("en-GB")[0] == "en"

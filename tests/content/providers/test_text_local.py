@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from content.providers.base import ProviderUnavailable
-from content.providers.text import CopyRequest, writer_for
+from content.providers.registry import get_backend
+from content.providers.text import CopyRequest
 from content.providers.text.local import (
     MODEL_PATH_SETTING,
     QUANTIZE_SETTING,
@@ -18,6 +19,7 @@ from content.providers.text.local import (
 )
 from content.providers.text.product_copy import check_copy, errors_in
 from tests.content.providers.text_facts import MUG
+from tests.providers import use_provider
 
 
 def test_a_missing_package_names_the_package_and_the_setting(monkeypatch):
@@ -45,8 +47,9 @@ def test_an_unknown_quantize_mode_names_the_setting():
         LocalLlmWriter(quantize="int4").check_available()
 
 
-def test_writer_for_builds_the_local_writer_without_loading_it(tmp_path: Path):
-    built = writer_for("local", cache_dir=tmp_path / "models", max_new_tokens=50)
+def test_the_registry_builds_the_local_writer_without_loading_it(tmp_path: Path, settings):
+    use_provider(settings, "text", "local", cache_dir=tmp_path / "models", max_new_tokens=50)
+    built = get_backend("text")
 
     assert isinstance(built, LocalLlmWriter)
     assert built.max_new_tokens == 50

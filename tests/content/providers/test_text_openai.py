@@ -14,10 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from content.providers.base import ProviderError
-from content.providers.text import CopyRequest, writer_for
+from content.providers.registry import get_backend
+from content.providers.text import CopyRequest
 from content.providers.text.openai_writer import OpenAIWriter
 from tests.content.providers.test_text_copy import GOOD
 from tests.content.providers.text_facts import MUG
+from tests.providers import use_provider
 
 REQUEST = CopyRequest(MUG, "en", "Shop Co", sku="MUG-1")
 
@@ -225,8 +227,9 @@ def test_a_slow_server_times_out_as_a_transient_error(chat):
     assert raised.value.transient
 
 
-def test_writer_for_builds_the_openai_writer(chat):
-    built = writer_for("openai", base_url=chat.base_url, model="fake-model")
+def test_the_registry_builds_the_openai_writer(chat, settings):
+    use_provider(settings, "text", "openai", base_url=chat.base_url, model="fake-model")
+    built = get_backend("text")
 
     assert isinstance(built, OpenAIWriter)
     assert built.model == "fake-model"

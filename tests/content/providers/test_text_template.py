@@ -7,10 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from content.providers.text import CopyRequest, TemplateWriter, writer_for
+from content.providers.base import ProviderUnavailable
+from content.providers.registry import get_backend
+from content.providers.text import CopyRequest, TemplateWriter
 from content.providers.text.product_copy import errors_in
 from locales import get_locale
 from tests.content.providers.text_facts import AWKWARD, MUG, seeded_facts
+from tests.providers import use_provider
 from trust.compliance import StoreRules, check_compliance
 from trust.grounding import Facts, check_grounding, evidence_from_facts, real_discount_percents
 
@@ -104,12 +107,6 @@ def test_store_banned_words_are_left_out_even_when_the_title_has_them():
     assert result.copy.validate(MUG) == []
 
 
-def test_writer_for_builds_writers_by_setting_name():
-    assert isinstance(writer_for("template"), TemplateWriter)
-    with pytest.raises(ValueError, match="known: template, local, openai"):
-        writer_for("gpt-9")
-
-
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_locales_discount_is_one_grounding_accepts_and_never_overstated(locale):
     language = get_locale(locale)
@@ -121,3 +118,11 @@ def test_the_locales_discount_is_one_grounding_accepts_and_never_overstated(loca
         else:
             assert Decimal(percent) in honest
             assert percent == min(honest)  # rounded down: never the larger of the two
+
+
+def test_the_registry_builds_the_configured_writer(settings):
+    use_provider(settings, "text", "template")
+    assert isinstance(get_backend("text"), TemplateWriter)
+    settings.SHOP_AI_PROVIDERS = {**settings.SHOP_AI_PROVIDERS, "text": {"BACKEND": "gpt-9"}}
+    with pytest.raises(ProviderUnavailable, match=r'SHOP_AI_PROVIDERS\["text"\]\["BACKEND"\]'):
+        get_backend("text")

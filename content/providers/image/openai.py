@@ -1,10 +1,11 @@
 """The `openai` image provider: backdrops from an Images API, the real product set on them.
 
 The hero banner and the story frame stand on a scene generated through the ``openai``
-client (``images.generate``, any endpoint speaking that API: ``OPENAI_BASE_URL``,
-``OPENAI_API_KEY``, the model from ``OPENAI_IMAGE_MODEL``). As with the diffusers provider,
-the prompt asks for an empty set and never for the product, whose cut-out photo is
-composited by the same scene layouts, so no image shows a product the catalog does not sell.
+client (``images.generate``, any endpoint speaking that API: the ``base_url``, ``api_key``
+and ``model`` options, from ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` and ``OPENAI_IMAGE_MODEL``
+in settings). As with the diffusers provider, the backend only paints: the prompt asks for
+an empty set and never for the product, whose cut-out photo the layout engine composites
+(``compose.BackdropImages``), so no image shows a product the catalog does not sell.
 The marketplace main image (pure white by marketplace rules) and the feature card stay
 composed. Scenes are not seeded (the API has no seed), so a regenerated scene differs; the
 stage's input hash reuses the first one until the product changes.
@@ -15,18 +16,16 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import time
 import urllib.request
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from content.layouts import BrandKit, LayoutInput
-from content.providers.base import Cost, Provenance, ProviderError, ProviderUnavailable
-from content.providers.image_diffusers import SCENE_LAYOUTS, render_scene_layout, scene_prompt
-from content.providers.images import ComposeImages, RenderedImage
-from content.providers.openai_client import openai_client, provider_error
+from content.providers.base import Cost, OptionProblem, ProviderError, ProviderUnavailable
+from content.providers.image.compose import Backdrop, BackdropImages
+from content.providers.openai_client import endpoint_problems, openai_client, provider_error
 
 MODEL_SETTING = "OPENAI_IMAGE_MODEL"
 DEFAULT_MODEL = "gpt-image-1"
@@ -38,7 +37,7 @@ MAX_IMAGE_BYTES = 32 * 1024 * 1024
 _FORMATS = frozenset({"PNG", "JPEG", "WEBP"})
 
 
-class OpenAIImages:
+class OpenAIImages(BackdropImages):
     """Marketing images whose hero banner and story frame stand on API-generated scenes.
 
     Construction checks the endpoint, key and model (so a misconfigured worker fails at
@@ -78,7 +77,6 @@ class OpenAIImages:
         self.quality = quality
         self.response_format = response_format
         self.timeout_s = timeout_s
-        self.compose = ComposeImages()
 
     def generate_scene(self, *, prompt: str, size: str) -> tuple[Image.Image, dict[str, Any]]:
         """One backdrop from the API, and what the reply said about it (revised prompt,
@@ -128,21 +126,22 @@ class OpenAIImages:
             raise ProviderError(f"{self.model}: the image is over {MAX_IMAGE_BYTES} bytes.")
         return data
 
-    def render(
-        self, layout: str, inp: LayoutInput, kit: BrandKit, *, subject: str, seed_key: str = ""
-    ) -> RenderedImage:
-        """The finished `layout` image; `subject` (category or title) goes into the prompt."""
-        if layout not in SCENE_LAYOUTS:
-            return self.compose.render(layout, inp, kit)
-        started = time.perf_counter()
-        prompt = scene_prompt(subject=subject, kit=kit, layout=layout)
+    @classmethod
+    def check_options(cls, options: Mapping[str, Any]) -> list[OptionProblem]:
+        return endpoint_problems(options, backend="image", named={"model": MODEL_SETTING})
+
+    @property
+    def model_name(self) -> str:
+        return self.model
+
+    def paint_backdrop(
+        self, layout: str, *, canvas: tuple[int, int], prompt: str, seed_key: str
+    ) -> Backdrop:
+        """The scene at the size configured for ``layout``'s orientation (no seed: the API
+        has none)."""
         size = self.sizes[layout]
         scene, details = self.generate_scene(prompt=prompt, size=size)
-        image = render_scene_layout(layout, scene, inp, kit)
-        elapsed = time.perf_counter() - started
         params: dict[str, Any] = {
-            "layout": layout,
-            "size": list(image.size),
             "scene_size": list(scene.size),
             "requested_size": size,
             **({"quality": self.quality} if self.quality else {}),
@@ -150,22 +149,12 @@ class OpenAIImages:
                 {"revised_prompt": details["revised_prompt"]} if "revised_prompt" in details else {}
             ),
         }
-        return RenderedImage(
-            image,
-            Provenance(
-                provider=self.name,
-                model=self.model,
-                prompt=prompt,
-                params=params,
-                cost=Cost(
-                    input_tokens=details["input_tokens"],
-                    output_tokens=details["output_tokens"],
-                    compute_seconds=elapsed,
-                    money_usd=self.price_per_image,
-                ),
-                latency_s=elapsed,
-            ),
+        cost = Cost(
+            input_tokens=details["input_tokens"],
+            output_tokens=details["output_tokens"],
+            money_usd=self.price_per_image,
         )
+        return Backdrop(scene, prompt, params, cost)
 
 
 def _open_image(data: bytes, *, model: str) -> Image.Image:
