@@ -24,9 +24,13 @@ from django.core.files.storage import default_storage
 from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from catalog.models import Product
+from content.layouts import BrandKit, LayoutInput, encode_png
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
 from content.providers.registry import backend_name, get_backend, get_speech_backend
+from content.providers.speech import encode_compressed, prepend_disclosure
+from content.providers.text import CopyRequest
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
+from content.voice_consent import is_builtin_voice, voice_consent_required
 from locales import Locale, get_locale
 from shop_ai.models import Store
 from trust.grounding import Facts
@@ -259,7 +263,6 @@ def text_writer() -> TextWriter:
 
 
 def _run_copy(ctx: StageContext) -> list[AssetDraft]:
-    from content.providers.text import CopyRequest
 
     writer = text_writer()
     result = writer.write(
@@ -297,7 +300,6 @@ def finding_dict(finding: Any) -> dict[str, Any]:
 
 
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
-    from content.layouts import BrandKit, LayoutInput, encode_png
 
     if ctx.photo is None:
         raise ProviderError("The product has no checked image to compose with.")
@@ -347,7 +349,6 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
 
 
 def _run_voice(ctx: StageContext) -> list[AssetDraft]:
-    from content.providers.speech import encode_compressed, prepend_disclosure
 
     if voice := str(ctx.options.get("voice") or "").strip():
         _check_voice(ctx, voice)
@@ -384,7 +385,6 @@ def _check_voice(ctx: StageContext, voice: str) -> None:
 
     Checked when the voice would be spoken, so revoking a consent stops the next job.
     """
-    from content.voice_consent import is_builtin_voice, voice_consent_required
 
     voice_consent_required(store=Store.objects.get(pk=ctx.store_id), voice=voice)
     if not is_builtin_voice(voice):
@@ -424,6 +424,7 @@ def video_images(
 
 
 def _run_video(ctx: StageContext) -> list[AssetDraft]:
+    # Lazy: the composer loads OpenCV (about 24 MB), which web processes never need.
     from content.providers.video import VideoSpec, compose_product_video
 
     composed = {a.variant: a.data for a in ctx.upstream.get("image", []) if a.data}
