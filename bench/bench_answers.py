@@ -1,10 +1,10 @@
-"""Benchmark live answers from catalog facts (livestream/answers.py), printed as JSON.
+"""Benchmark live answers from catalog facts (livestream/host/answers.py), printed as JSON.
 
 Measures building the answer index for N synthetic products with MiniLM (the model loaded
 beforehand), updating it after a price and an attribute change, the latency of
 ``answer_question`` (question embedding, search, composing and checking) over Q distinct
 questions with torch's default threads and with one thread, and the accuracy of answering and
-flagging on the labelled questions of tests/livestream/test_answers.py at the calibrated
+flagging on the labelled questions of tests/livestream/host/test_answers.py at the calibrated
 threshold, with a sweep of thresholds around it.
 
 Run: python bench/bench_answers.py [--products N] [--questions N]
@@ -31,9 +31,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from content.providers.embeddings import MiniLmEmbeddings
-from livestream.answers import ANSWER_THRESHOLD, AnswerIndex, answer_question, fact_sentences
-from livestream.engine import ProductFacts
-from tests.livestream import test_answers as labelled
+from livestream.host.answers import ANSWER_THRESHOLD, AnswerIndex, answer_question, fact_sentences
+from livestream.host.engine import ProductFacts
+from tests.livestream.host import test_answers as labelled
 
 KINDS = ["Mug", "Water Bottle", "Tote Bag", "Desk Lamp", "Phone Case", "Tea Set", "Scarf", "Pan"]
 MATERIALS = ["ceramic", "stainless steel", "cotton canvas", "bamboo", "silicone", "glass"]

@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from content.providers.embeddings import MiniLmEmbeddings
-from livestream.answers import AnswerIndex, answer_question
-from livestream.engine import (
+from livestream.host.answers import AnswerIndex, answer_question
+from livestream.host.engine import (
     TEMPLATES,
     AddToCart,
     Comment,

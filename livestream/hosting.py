@@ -17,8 +17,8 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from livestream.answers import AnswerIndex, answer_question
-from livestream.engine import ProductFacts
+from livestream.host.answers import AnswerIndex, answer_question
+from livestream.host.engine import ProductFacts
 from livestream.models import LiveRoom, RoomStatus
 from livestream.runner import Answerer, HostRunner, Reply
 from livestream.voice import MediaAudioStore, RoomVoice

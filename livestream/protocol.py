@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from livestream.engine import TEMPLATES
+from livestream.host.engine import TEMPLATES
 
 # Viewer messages are capped before they reach the runner.
 MAX_COMMENT_CHARS = 200

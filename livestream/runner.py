@@ -29,7 +29,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 
 from catalog.models import Product
 from livestream import selectors, services
-from livestream.engine import (
+from livestream.host.engine import (
     Action,
     AddToCart,
     Comment,

@@ -11,7 +11,7 @@ from catalog.models import Product
 from content.compliance import check_compliance
 from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
-from livestream.engine import Policy, ProductFacts, RundownItem
+from livestream.host.engine import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message

@@ -50,8 +50,8 @@ from channels.layers import InMemoryChannelLayer
 from content.providers.speech import split_sentences
 from content.providers.text.prompting import system_prompt
 from livestream import runner as runner_module
-from livestream.answers import AnswerIndex, answer_question, fact_sentences
-from livestream.engine import (
+from livestream.host.answers import AnswerIndex, answer_question, fact_sentences
+from livestream.host.engine import (
     TEMPLATES,
     HostEngine,
     ProductFacts,

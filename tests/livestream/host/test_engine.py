@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from livestream.engine import (
+from livestream.host.engine import (
     AddToCart,
     Comment,
     Event,

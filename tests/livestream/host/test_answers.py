@@ -22,7 +22,7 @@ import pytest
 
 from content.grounding import extract_quantities
 from content.providers.embeddings import MiniLmEmbeddings
-from livestream.answers import (
+from livestream.host.answers import (
     ANSWER_THRESHOLD,
     AnswerIndex,
     answer_question,
@@ -30,7 +30,7 @@ from livestream.answers import (
     safe_to_say,
     team_line,
 )
-from livestream.engine import ProductFacts, fact_numbers, numbers_in
+from livestream.host.engine import ProductFacts, fact_numbers, numbers_in
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

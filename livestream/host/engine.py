@@ -442,7 +442,7 @@ class _ProductIndex:
 class ProductNames:
     """Finds the product a viewer names by SKU or title words, as the engine does for its rundown.
 
-    Public so that answering (``livestream.answers``) resolves "the tote bag" exactly as the
+    Public so that answering (``livestream.host.answers``) resolves "the tote bag" exactly as the
     engine does when it switches to a product a question names.
     """
 

@@ -31,7 +31,7 @@ from content.compliance import check_compliance
 from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 from content.providers.embeddings import EmbeddingProvider, VectorIndex
 from content.providers.text.plan import attribute_label, attribute_value
-from livestream.engine import (
+from livestream.host.engine import (
     LOW_STOCK_THRESHOLD,
     TEMPLATES,
     ProductFacts,
@@ -40,7 +40,7 @@ from livestream.engine import (
     format_money,
 )
 
-# Calibrated on the labelled questions in tests/livestream/test_answers.py (see the report in
+# Calibrated on the labelled questions in tests/livestream/host/test_answers.py (see the report in
 # bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.
 ANSWER_THRESHOLD = 0.58
 # A question about a fact's topic ("how much" for the price) adds this much.
