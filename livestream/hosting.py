@@ -22,6 +22,7 @@ from livestream.host.engine import ProductFacts
 from livestream.models import LiveRoom, RoomStatus
 from livestream.runner import Answerer, HostRunner, Reply
 from livestream.voice import MediaAudioStore, RoomVoice
+from locales import get_locale
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,10 @@ class CatalogAnswerer:
         # One short question at a time: a single thread embeds it in ~15 ms, while two
         # threads contending with the web server and speech took 200 ms and more here.
         torch.set_num_threads(1)
-        self.locale = room.locale
+        self.locale = get_locale(room.locale)
         self.max_discount_pct = Decimal(room.max_discount_pct)
         self.embeddings = MiniLmEmbeddings(getattr(settings, "SHOP_AI_EMBEDDINGS_MODEL_PATH", None))
-        self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=room.locale)
+        self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=self.locale)
 
     def answer(
         self, question: str, *, product_id: int | None, facts: Mapping[int, ProductFacts]

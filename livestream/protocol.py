@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from livestream.host.engine import TEMPLATES
+from locales import Locale
 
 # Viewer messages are capped before they reach the runner.
 MAX_COMMENT_CHARS = 200
@@ -174,12 +174,12 @@ def utterance_message(utterance: Any) -> dict[str, Any]:
     }
 
 
-def disclosure_for(locale: str) -> dict[str, str]:
-    templates = TEMPLATES.get(locale, TEMPLATES["en"])
-    banner = (
-        "AI主播 · 内容由AI生成" if locale.startswith("zh") else "AI host · AI-generated content"
-    )
-    return {"banner": banner, "text": templates["disclosure"][0]}
+def disclosure_for(locale: Locale) -> dict[str, str]:
+    """The AI-host notice a player keeps visible: the label's banner and the host's greeting."""
+    return {
+        "banner": locale.phrases("labels")["live_banner"],
+        "text": locale.phrases("host")["disclosure"][0],
+    }
 
 
 def question_payload(question: Any) -> dict[str, Any]:

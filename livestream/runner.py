@@ -42,7 +42,6 @@ from livestream.host.engine import (
     StockChanged,
     fact_numbers,
     numbers_in,
-    speaking_seconds,
 )
 from livestream.models import EventKind, LiveRoom, LiveSession, QuestionStatus, RoomStatus
 from livestream.moderation import BoundedQueue, ModerationState, moderate
@@ -54,6 +53,7 @@ from livestream.protocol import (
     utterance_message,
 )
 from livestream.schedule import on_air_now
+from locales import Locale, get_locale
 
 logger = logging.getLogger(__name__)
 
@@ -205,6 +205,7 @@ class HostRunner:
     def _load(self, session: LiveSession) -> None:
         room = LiveRoom.objects.select_related("store").get(pk=self.room_id)
         self.room = room
+        self.locale = get_locale(room.locale)
         entries = selectors.rundown_entries(room)
         self.rundown = selectors.rundown_items(entries)
         self.facts = selectors.product_facts(room, [item.product_id for item in self.rundown])
@@ -219,7 +220,7 @@ class HostRunner:
                 room.engine_state = None
         if not room.engine_state:
             self.engine = HostEngine(
-                self.rundown, policy, self.facts, seed=room.seed or room.pk, locale=room.locale
+                self.rundown, policy, self.facts, seed=room.seed or room.pk, locale=self.locale
             )
         self.moderation = ModerationState(banned_topics=tuple(policy.banned_topics))
         self.queue: BoundedQueue[Event] = BoundedQueue(capacity=50)
@@ -310,7 +311,7 @@ class HostRunner:
             self._record(EventKind.REFUSED, viewer_id=viewer_id, text=text, reason=verdict.reason)
             reply_channel = message.get("reply_channel")
             if reply_channel:
-                refusal = _refusal(verdict.reason, self.room.locale)
+                refusal = _refusal(verdict.reason, self.locale)
                 await self._publish(
                     self.layer.send(reply_channel, {"type": "live.message", "message": refusal})
                 )
@@ -356,7 +357,7 @@ class HostRunner:
                     }
                 )
                 return
-            self.engine.hold(now, speaking_seconds(text))
+            self.engine.hold(now, self.locale.speaking_seconds(text))
             await self._say(
                 text,
                 kind="studio",
@@ -376,7 +377,7 @@ class HostRunner:
             text = str(message.get("text") or question.draft_answer)
             if not self._numbers_grounded(text, question.product_id):
                 return
-            self.engine.hold(now, speaking_seconds(text), answering=True)
+            self.engine.hold(now, self.locale.speaking_seconds(text), answering=True)
             await self._say(
                 text, kind="answer", product_id=question.product_id, reason="approved_answer",
                 now=now, trigger={"viewer_ids": [question.viewer_id], "question": question.text},
@@ -428,7 +429,7 @@ class HostRunner:
             )
             if action.needs_approval and not reply.flag_for_team:
                 return  # the seller approves or drops it in the studio
-        self.engine.hold(self.clock(), speaking_seconds(reply.text), answering=True)
+        self.engine.hold(self.clock(), self.locale.speaking_seconds(reply.text), answering=True)
         await self._say(
             reply.text, kind="answer", product_id=reply.product_id, reason="viewer_question",
             now=now, trigger={"viewer_ids": list(action.viewer_ids), "question": action.text},
@@ -614,15 +615,10 @@ class HostRunner:
             self._sends_failing = False
 
 
-def _refusal(reason: str, locale: str) -> dict[str, Any]:
-    zh = locale.startswith("zh")
-    texts = {
-        "rate_limited": ("慢一点哦，稍后再发。", "You're commenting fast; try again in a moment."),  # noqa: RUF001
-        "duplicate": ("这条已经收到啦。", "We already got that one."),
-    }
-    default = ("这条评论不能显示。", "That comment can't be shown in this room.")
-    zh_text, en_text = texts.get(reason, default)
-    return {"type": "notice", "code": f"comment_{reason}", "text": zh_text if zh else en_text}
+def _refusal(reason: str, locale: Locale) -> dict[str, Any]:
+    phrases = locale.phrases("host")
+    lines = phrases.get(f"refusal_{reason}") or phrases["refusal"]
+    return {"type": "notice", "code": f"comment_{reason}", "text": lines[0]}
 
 
 def _card(room: LiveRoom, product_id: int | None) -> dict[str, Any] | None:

@@ -11,10 +11,11 @@ from catalog.models import Product
 from content.compliance import check_compliance
 from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
-from livestream.host.engine import Policy, ProductFacts, RundownItem
+from livestream.host.state import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
+from locales import get_locale
 from shop_ai.models import Store
 
 
@@ -157,7 +158,7 @@ def room_hello(room: LiveRoom, *, viewer_token: str, recent: int = 5) -> dict[st
             "status": room.status,
             "host_name": str((room.persona or {}).get("name", "")),
         },
-        "disclosure": disclosure_for(room.locale),
+        "disclosure": disclosure_for(get_locale(room.locale)),
         "product": product_card(product),
         "viewer_token": viewer_token,
         "recent": utterances,

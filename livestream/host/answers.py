@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,14 +31,11 @@ from content.compliance import check_compliance
 from content.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 from content.providers.embeddings import EmbeddingProvider, VectorIndex
 from content.providers.text.plan import attribute_label, attribute_value
-from livestream.host.engine import (
-    LOW_STOCK_THRESHOLD,
-    TEMPLATES,
-    ProductFacts,
-    ProductNames,
-    RundownItem,
-    format_money,
-)
+from livestream.host.names import ProductNames
+from livestream.host.script import LOW_STOCK_THRESHOLD
+from livestream.host.state import ProductFacts, RundownItem
+from locales import Locale, get_locale
+from locales.scripts import CJK_CHAR, CJK_RUN
 
 # Calibrated on the labelled questions in tests/livestream/host/test_answers.py (see the report in
 # bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.
@@ -54,11 +51,10 @@ MAX_QUESTION_CHARS = 300
 SEARCH_DEPTH = 8
 QUESTION_CACHE_SIZE = 512
 
+# The two languages answers are written in: every fact is indexed in both, and a question
+# is answered in its own language. Inside this module a language is its locale's code.
 ZH = "zh-CN"
 EN = "en"
-
-CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Question words that say nothing about which fact is meant.
 STOPWORDS = frozenset(
@@ -293,17 +289,22 @@ def attribute_topic(name: str) -> str | None:
     return None
 
 
-def question_locale(question: str, fallback: str) -> str:
+def question_locale(question: str, fallback: Locale) -> Locale:
     """The language to answer in: the question's, else the room's."""
+    return get_locale(_question_language(question, _language(fallback)))
+
+
+def _question_language(question: str, fallback: str) -> str:
     if CJK_CHAR.search(question):
         return ZH
     if re.search(r"[A-Za-z]", question):
         return EN
-    return normalise_locale(fallback)
+    return fallback
 
 
-def normalise_locale(locale: str) -> str:
-    return ZH if locale.strip().lower().startswith("zh") else EN
+def _language(locale: Locale) -> str:
+    """Which of the two answer languages serves ``locale``."""
+    return ZH if locale.language == "zh" else EN
 
 
 def content_tokens(text: str) -> frozenset[str]:
@@ -341,12 +342,6 @@ def _clean(value: str) -> str:
     return " ".join(str(value).split()).rstrip(".。;；")
 
 
-def _join_en(values: Sequence[str]) -> str:
-    if len(values) <= 1:
-        return "".join(values)
-    return ", ".join(values[:-1]) + " and " + values[-1]
-
-
 def _possessive(title: str) -> str:
     return f"{title}'" if title.endswith("s") else f"{title}'s"
 
@@ -355,9 +350,13 @@ def _plural(label: str) -> str:
     return label if label.endswith("s") else f"{label}s"
 
 
-def fact_sentences(facts: ProductFacts, locale: str) -> list[FactSentence]:
+def fact_sentences(facts: ProductFacts, locale: Locale) -> list[FactSentence]:
     """Each catalog fact of a product as one short, speakable sentence in `locale`."""
-    lang = normalise_locale(locale)
+    return _fact_sentences(facts, _language(locale))
+
+
+def _fact_sentences(facts: ProductFacts, lang: str) -> list[FactSentence]:
+    money = get_locale(lang)
     title = _clean(facts.title) or ("这款" if lang == ZH else "This product")
     out: list[FactSentence] = []
 
@@ -365,14 +364,14 @@ def fact_sentences(facts: ProductFacts, locale: str) -> list[FactSentence]:
         out.append(FactSentence(facts.id, key, lang, text, short, frozenset(topics)))
 
     if facts.price is not None:
-        price = format_money(Decimal(facts.price), facts.currency, lang)
+        price = money.format_money(Decimal(facts.price), facts.currency)
         if lang == ZH:
             add("price", f"{title}的价格是{price}。", f"价格是{price}。", ("price", "deal"))
         else:
             add("price", f"{title} costs {price}.", f"It costs {price}.", ("price", "deal"))
         compare_at = facts.compare_at_price
         if compare_at is not None and Decimal(compare_at) > Decimal(facts.price) >= 0:
-            was = format_money(Decimal(compare_at), facts.currency, lang)
+            was = money.format_money(Decimal(compare_at), facts.currency)
             if lang == ZH:
                 add(
                     "deal",
@@ -442,7 +441,7 @@ def _attribute_sentence(
             listed = "、".join(options)
             text, short = f"{title}有这些{label}可选：{listed}。", f"有这些{label}可选：{listed}。"
         else:
-            listed = _join_en(options)
+            listed = get_locale(EN).join(options)
             text = f"{title} comes in these {_plural(label)}: {listed}."
             short = f"It comes in these {_plural(label)}: {listed}."
     elif lang == ZH:
@@ -541,9 +540,9 @@ class AnswerIndex:
     it, so ``update`` after a catalog change embeds only attributes and copy that changed.
     """
 
-    def __init__(self, embeddings: EmbeddingProvider, *, locale: str = EN) -> None:
+    def __init__(self, embeddings: EmbeddingProvider, *, locale: Locale | None = None) -> None:
         self.embeddings = embeddings
-        self.locale = normalise_locale(locale)
+        self.locale = _language(locale) if locale is not None else EN
         self._facts: dict[int, ProductFacts] = {}
         self._sentences: dict[tuple[int, str], dict[str, FactSentence]] = {}
         self._entries: dict[str, _Entry] = {}
@@ -569,7 +568,7 @@ class AnswerIndex:
         facts_by_product: Mapping[int, ProductFacts],
         *,
         embeddings: EmbeddingProvider,
-        locale: str = EN,
+        locale: Locale | None = None,
     ) -> AnswerIndex:
         index = cls(embeddings, locale=locale)
         index.update(facts_by_product)
@@ -601,7 +600,7 @@ class AnswerIndex:
                 self._facts[facts.id] = facts
                 for lang in (EN, ZH):
                     self._sentences[(facts.id, lang)] = {
-                        sentence.key: sentence for sentence in fact_sentences(facts, lang)
+                        sentence.key: sentence for sentence in _fact_sentences(facts, lang)
                     }
                 new_entries = self._add_entries(facts)
                 if new_entries != old_entries or before is None or before.title != facts.title:
@@ -734,7 +733,7 @@ class AnswerIndex:
         if k <= 0 or not self._entries:
             return []
         question = question[:MAX_QUESTION_CHARS]
-        lang = question_locale(question, self.locale)
+        lang = _question_language(question, self.locale)
         focus = self.focus_product(question, product_id)
         topics = question_topics(question)
         tokens = content_tokens(question)
@@ -826,8 +825,10 @@ class Answer:
     relevance: float = 0.0
 
 
-def team_line(locale: str) -> str:
-    return TEMPLATES[normalise_locale(locale)]["answer_no_context"][0]
+def team_line(locale: Locale) -> str:
+    """ "I'll ask the team", as the host says it when no fact answers."""
+    line: str = locale.phrases("host")["answer_no_context"][0]
+    return line
 
 
 def grounding_facts(facts: ProductFacts) -> Facts:
@@ -862,7 +863,7 @@ def deal_beyond_policy(facts: ProductFacts | None, max_discount_pct: Decimal | N
 
 
 def safe_to_say(
-    text: str, facts: ProductFacts, *, locale: str, max_discount_pct: Decimal | None = None
+    text: str, facts: ProductFacts, *, locale: Locale, max_discount_pct: Decimal | None = None
 ) -> bool:
     """Grounded in the product's facts, compliant, and quoting no price but the catalog's.
 
@@ -870,18 +871,17 @@ def safe_to_say(
     percentage nor by naming the compare-at price of a product discounted beyond it.
     """
     checked = grounding_facts(facts)
-    if any(
-        finding.severity == "error" for finding in check_grounding(text, checked, locale=locale)
-    ):
+    code = locale.code  # the checkers still take a code
+    if any(finding.severity == "error" for finding in check_grounding(text, checked, locale=code)):
         return False
-    findings = check_compliance(text, locale=locale, evidence=evidence_from_facts(checked))
+    findings = check_compliance(text, locale=code, evidence=evidence_from_facts(checked))
     if any(finding.severity == "error" for finding in findings):
         return False
     # Approved copy counts as a fact for the checker; a stale price in it must still not be said.
     allowed = {Decimal(p) for p in (facts.price, facts.compare_at_price) if p is not None}
     if deal_beyond_policy(facts, max_discount_pct):
         allowed.discard(Decimal(facts.compare_at_price or 0))
-    for quantity in extract_quantities(text, currency=facts.currency, locale=locale):
+    for quantity in extract_quantities(text, currency=facts.currency, locale=code):
         if quantity.kind == "price" and quantity.value not in allowed:
             return False
         if (
@@ -899,7 +899,7 @@ def answer_question(
     index: AnswerIndex,
     current_product_id: int | None,
     facts_by_product: Mapping[int, ProductFacts],
-    locale: str,
+    locale: Locale,
     threshold: float = ANSWER_THRESHOLD,
     max_discount_pct: Decimal | None = None,
 ) -> Answer:
@@ -910,7 +910,7 @@ def answer_question(
     """
     index.update(facts_by_product)  # cheap when nothing changed; keeps prices fresh
     question = question[:MAX_QUESTION_CHARS]
-    lang = question_locale(question, locale)
+    lang = _question_language(question, _language(locale))
     focus = index.focus_product(question, current_product_id)
     # Another product's fact answers only when the question describes it ("anything in
     # navy?"): "what's the warranty?" during the mug is about the mug, not the lamp.
@@ -955,7 +955,7 @@ def answer_question(
     joiner = "" if lang == ZH else " "
     candidates = [joiner.join(forms), forms[0], first.fact.text]
     for text in dict.fromkeys(candidates):
-        if safe_to_say(text, facts, locale=lang, max_discount_pct=max_discount_pct):
+        if safe_to_say(text, facts, locale=get_locale(lang), max_discount_pct=max_discount_pct):
             used = tuple(chosen) if text == candidates[0] else (first.fact,)
             return Answer(
                 text=text,
@@ -970,7 +970,7 @@ def answer_question(
 
 def _ask_team(lang: str, product_id: int | None, relevance: float) -> Answer:
     return Answer(
-        text=team_line(lang),
+        text=team_line(get_locale(lang)),
         grounded=False,
         used_facts=(),
         product_id=product_id,

@@ -1,6 +1,6 @@
 """English."""
 
-from locales.en import labels
+from locales.en import host, labels
 from locales.locale import Locale
 
 EN = Locale(
@@ -10,5 +10,5 @@ EN = Locale(
     words_per_second=2.5,
     chars_per_second=4.5,
     list_joiners=(", ", " and "),
-    phrasebooks={"labels": labels.PHRASES},
+    phrasebooks={"host": host.PHRASES, "labels": labels.PHRASES},
 )

@@ -1,7 +1,7 @@
 """Simplified Chinese (mainland China)."""
 
 from locales.locale import Locale
-from locales.zh_cn import labels
+from locales.zh_cn import host, labels
 
 ZH_CN = Locale(
     code="zh-CN",
@@ -11,5 +11,5 @@ ZH_CN = Locale(
     chars_per_second=4.5,
     list_joiners=("、", "和"),
     spaces_between_words=False,
-    phrasebooks={"labels": labels.PHRASES},
+    phrasebooks={"host": host.PHRASES, "labels": labels.PHRASES},
 )
