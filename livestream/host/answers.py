@@ -356,43 +356,40 @@ def fact_sentences(facts: ProductFacts, locale: Locale) -> list[FactSentence]:
 
 
 def _fact_sentences(facts: ProductFacts, lang: str) -> list[FactSentence]:
-    money = get_locale(lang)
-    title = _clean(facts.title) or ("这款" if lang == ZH else "This product")
+    locale = get_locale(lang)
+    phrases = locale.phrases("answers")
+    title = _clean(facts.title) or phrases["this_product"][0]
     out: list[FactSentence] = []
 
     def add(key: str, text: str, short: str, topics: Iterable[str]) -> None:
         out.append(FactSentence(facts.id, key, lang, text, short, frozenset(topics)))
 
+    def said(key: str, **values: str) -> tuple[str, str]:
+        text, short = phrases[key]
+        return text.format(title=title, **values), short.format(title=title, **values)
+
     if facts.price is not None:
-        price = money.format_money(Decimal(facts.price), facts.currency)
-        if lang == ZH:
-            add("price", f"{title}的价格是{price}。", f"价格是{price}。", ("price", "deal"))
-        else:
-            add("price", f"{title} costs {price}.", f"It costs {price}.", ("price", "deal"))
+        price = locale.format_money(Decimal(facts.price), facts.currency)
+        add("price", *said("price", price=price), ("price", "deal"))
         compare_at = facts.compare_at_price
         if compare_at is not None and Decimal(compare_at) > Decimal(facts.price) >= 0:
-            was = money.format_money(Decimal(compare_at), facts.currency)
-            if lang == ZH:
-                add(
-                    "deal",
-                    f"{title}今天{price}，原价{was}。",
-                    f"今天{price}，原价{was}。",
-                    ("deal",),
-                )
-            else:
-                add(
-                    "deal",
-                    f"{title} is {price} today, down from {was}.",
-                    f"It's {price} today, down from {was}.",
-                    ("deal",),
-                )
+            was = locale.format_money(Decimal(compare_at), facts.currency)
+            add("deal", *said("deal", price=price, was=was), ("deal",))
     if facts.stock is not None:
-        out.append(_stock_sentence(facts.id, title, facts.stock, lang))
+        stock = facts.stock
+        key = (
+            "sold_out"
+            if stock <= 0
+            else "low_stock"
+            if stock <= LOW_STOCK_THRESHOLD
+            else "in_stock"
+        )
+        add("stock", *said(key, stock=str(stock)), ("stock",))
     for name, raw_value in facts.attributes.items():
         value = _clean(attribute_value(str(name), str(raw_value)))
         if not value:
             continue
-        out.append(_attribute_sentence(facts.id, title, str(name), value, lang))
+        out.append(_attribute_sentence(facts.id, title, str(name), value, locale))
     for number, line in enumerate(facts.approved_copy):
         text = " ".join(line.split())
         # Approved copy is said as written, so only in the language it was written in.
@@ -401,31 +398,11 @@ def _fact_sentences(facts: ProductFacts, lang: str) -> list[FactSentence]:
     return out
 
 
-def _stock_sentence(product_id: int, title: str, stock: int, lang: str) -> FactSentence:
-    if stock <= 0:
-        texts = (
-            (f"{title}暂时卖完了。", "这款暂时卖完了。")
-            if lang == ZH
-            else (f"{title} is sold out right now.", "It's sold out right now.")
-        )
-    elif stock <= LOW_STOCK_THRESHOLD:
-        texts = (
-            (f"{title}库存只剩{stock}件。", f"库存只剩{stock}件。")
-            if lang == ZH
-            else (f"{title} has only {stock} left in stock.", f"Only {stock} left in stock.")
-        )
-    else:
-        texts = (
-            (f"{title}有现货。", "这款有现货。")
-            if lang == ZH
-            else (f"{title} is in stock.", "It's in stock.")
-        )
-    return FactSentence(product_id, "stock", lang, texts[0], texts[1], frozenset({"stock"}))
-
-
 def _attribute_sentence(
-    product_id: int, title: str, name: str, value: str, lang: str
+    product_id: int, title: str, name: str, value: str, locale: Locale
 ) -> FactSentence:
+    lang = _language(locale)
+    phrases = locale.phrases("answers")
     topic = attribute_topic(name)
     topics = frozenset({topic} if topic else ())
     key = f"attribute:{name}"
@@ -436,16 +413,13 @@ def _attribute_sentence(
     else:
         label = attribute_label(name) or name
     options = [part for part in VARIANT_SEPARATOR.split(value) if part]
+    values = {"title": title, "label": label, "labels": _plural(label), "value": value}
     if topic in VARIANT_TOPICS and len(options) > 1:
-        if lang == ZH:
-            listed = "、".join(options)
-            text, short = f"{title}有这些{label}可选：{listed}。", f"有这些{label}可选：{listed}。"
-        else:
-            listed = get_locale(EN).join(options)
-            text = f"{title} comes in these {_plural(label)}: {listed}."
-            short = f"It comes in these {_plural(label)}: {listed}."
-    elif lang == ZH:
-        text, short = f"{title}的{label}是{value}。", f"{label}是{value}。"
+        joiner = phrases.get("variant_joiner")  # "红、蓝、绿" lists without a last "和"
+        listed = joiner[0].join(options) if joiner else locale.join(options)
+        text, short = (phrase.format(listed=listed, **values) for phrase in phrases["variants"])
+    elif "attribute" in phrases:
+        text, short = (phrase.format(**values) for phrase in phrases["attribute"])
     else:
         text, short = _attribute_sentence_en(title, topic, label, value)
     return FactSentence(product_id, key, lang, text, short[:1].upper() + short[1:], topics)

@@ -16,12 +16,24 @@ import math
 import types
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 # Database ids are 64-bit; a bigger number in a frame is refused before a query sees it.
 MAX_ID = 2**63 - 1
 
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")
 
 
 class MessageError(ValueError):

@@ -1,6 +1,6 @@
 """English."""
 
-from locales.en import host, labels
+from locales.en import answers, host, labels
 from locales.locale import Locale
 
 EN = Locale(
@@ -10,5 +10,9 @@ EN = Locale(
     words_per_second=2.5,
     chars_per_second=4.5,
     list_joiners=(", ", " and "),
-    phrasebooks={"host": host.PHRASES, "labels": labels.PHRASES},
+    phrasebooks={
+        "answers": answers.PHRASES,
+        "host": host.PHRASES,
+        "labels": labels.PHRASES,
+    },
 )
