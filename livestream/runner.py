@@ -8,7 +8,9 @@ batched viewer events. A runner that crashes is replaced by another that resumes
 engine state and continues the utterance sequence.
 
 The runner is thin on purpose: decisions are the engine's, moderation is ``moderation.py``,
-answers are ``answers.py``, persistence is ``services.py``.
+answers are ``host/answers.py``, persistence is ``services.py``. What arrives is parsed
+once into a typed message (``host/messages.py``) and dispatched through ``_HANDLERS``; the
+engine's actions go through ``_ACTIONS``.
 """
 
 from __future__ import annotations

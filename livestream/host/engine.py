@@ -45,6 +45,7 @@ from livestream.host.state import (
     Question,
     RundownItem,
     StockChanged,
+    check_version,
     dump,
     load,
 )
@@ -148,6 +149,7 @@ class HostEngine:
         facts_by_product: Mapping[int, ProductFacts],
     ) -> HostEngine:
         """Rebuild an engine saved by `to_state`, with the room's current rundown and policy."""
+        check_version(state)
         engine = cls(rundown, policy, facts_by_product, seed=0, locale=get_locale(state["locale"]))
         fresh = engine._m
         engine._m = load(state, engine._rng)
