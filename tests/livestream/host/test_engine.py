@@ -435,3 +435,28 @@ def test_a_flash_sale_is_thanked_at_a_bounded_rate_and_the_pitch_goes_on():
     assert all(t2 - t1 >= 15 for t1, t2 in itertools.pairwise(acks))
     pitch = [a for t, a in log if t > 10 and a.reason in ("features", "offer", "call_to_action")]
     assert len(pitch) >= 5
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "written"),
+    [
+        ("USD", "1299", "$1,299"),
+        ("CAD", "12.50", "CA$12.50"),
+        ("EUR", "8", "€8"),
+        ("GBP", "1299.99", "£1,299.99"),
+        ("JPY", "12990", "¥12,990"),
+        ("CNY", "129", "¥129"),
+    ],
+)
+@pytest.mark.parametrize("locale", ["en", "zh-CN"])
+def test_the_host_says_prices_as_the_one_money_formatter_writes_them(
+    currency: str, amount: str, written: str, locale: str
+) -> None:
+    rundown = [RundownItem(1, "SKU-1", "Thing", time_budget_s=60)]
+    facts = {1: ProductFacts(1, "Thing", price=Decimal(amount), currency=currency)}
+    engine = make_engine(rundown=rundown, facts=facts, locale=locale)
+
+    said = [action.text for now in range(0, 120) for action in engine.step(now / 2)]
+
+    assert get_locale(locale).format_money(Decimal(amount), currency) == written
+    assert any(written in line for line in said), said
