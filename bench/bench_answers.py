@@ -1,10 +1,10 @@
-"""Benchmark live answers from catalog facts (livestream/answers.py), printed as JSON.
+"""Benchmark live answers from catalog facts (livestream/host/answers.py), printed as JSON.
 
 Measures building the answer index for N synthetic products with MiniLM (the model loaded
 beforehand), updating it after a price and an attribute change, the latency of
 ``answer_question`` (question embedding, search, composing and checking) over Q distinct
 questions with torch's default threads and with one thread, and the accuracy of answering and
-flagging on the labelled questions of tests/livestream/test_answers.py at the calibrated
+flagging on the labelled questions of tests/livestream/host/test_answers.py at the calibrated
 threshold, with a sweep of thresholds around it.
 
 Run: python bench/bench_answers.py [--products N] [--questions N]
@@ -31,9 +31,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from content.providers.embeddings import MiniLmEmbeddings
-from livestream.answers import ANSWER_THRESHOLD, AnswerIndex, answer_question, fact_sentences
-from livestream.engine import ProductFacts
-from tests.livestream import test_answers as labelled
+from livestream.host.answers import ANSWER_THRESHOLD, AnswerIndex, answer_question, fact_sentences
+from livestream.host.engine import ProductFacts
+from locales import get_locale
+from tests.livestream.host import test_answers as labelled
+
+EN = get_locale("en")
 
 KINDS = ["Mug", "Water Bottle", "Tote Bag", "Desk Lamp", "Phone Case", "Tea Set", "Scarf", "Pan"]
 MATERIALS = ["ceramic", "stainless steel", "cotton canvas", "bamboo", "silicone", "glass"]
@@ -108,7 +111,7 @@ def questions(count: int, facts: dict[int, ProductFacts]) -> list[tuple[str, int
         pool = QUESTIONS_ZH if n % 3 == 0 else QUESTIONS_EN
         template, key = pool[n % len(pool)]
         text = template.format(kind=facts[pid].title.split()[-2].lower())
-        sentences = {s.key for s in fact_sentences(facts[pid], "en")}
+        sentences = {s.key for s in fact_sentences(facts[pid], EN)}
         if key == "deal" and key not in sentences:
             key = "price"  # no deal: the price answers "is there a discount?"
         # Distinct texts, so every question pays for its embedding (no cache hits); chat
@@ -123,7 +126,7 @@ def synthetic_accuracy(
     right = 0
     for text, pid, key in asked:
         answer = answer_question(
-            text, index=index, current_product_id=pid, facts_by_product=facts, locale="en"
+            text, index=index, current_product_id=pid, facts_by_product=facts, locale=EN
         )
         if key is None:
             right += answer.flag_for_team
@@ -146,7 +149,7 @@ def latency(
     for text, pid, _ in asked:
         started = time.perf_counter()
         answer_question(
-            text, index=index, current_product_id=pid, facts_by_product=facts, locale="en"
+            text, index=index, current_product_id=pid, facts_by_product=facts, locale=EN
         )
         seconds.append(time.perf_counter() - started)
     return {
@@ -170,7 +173,7 @@ def labelled_accuracy(index: AnswerIndex, threshold: float) -> dict[str, Any]:
         for text, on_air, pid, key in _cases(answerable):
             answer = answer_question(
                 text, index=index, current_product_id=on_air,
-                facts_by_product=labelled.CATALOG, locale="en", threshold=threshold,
+                facts_by_product=labelled.CATALOG, locale=EN, threshold=threshold,
             )  # fmt: skip
             wrongly_flagged += answer.flag_for_team
             right += bool(answer.used_facts) and (
@@ -179,7 +182,7 @@ def labelled_accuracy(index: AnswerIndex, threshold: float) -> dict[str, Any]:
         for text, on_air in _cases(unanswerable):
             answer = answer_question(
                 text, index=index, current_product_id=on_air,
-                facts_by_product=labelled.CATALOG, locale="en", threshold=threshold,
+                facts_by_product=labelled.CATALOG, locale=EN, threshold=threshold,
             )  # fmt: skip
             flagged += answer.flag_for_team
         total = len(answerable) + len(unanswerable)

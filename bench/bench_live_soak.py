@@ -31,9 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch
 
 from content.providers.embeddings import MiniLmEmbeddings
-from livestream.answers import AnswerIndex, answer_question
-from livestream.engine import (
-    TEMPLATES,
+from livestream.host.answers import AnswerIndex, answer_question
+from livestream.host.engine import (
     AddToCart,
     Comment,
     Event,
@@ -44,9 +43,9 @@ from livestream.engine import (
     Purchase,
     Question,
     RundownItem,
-    speaking_seconds,
 )
 from livestream.moderation import BoundedQueue, ModerationState, moderate
+from locales import get_locale
 
 STEP_S = 0.25
 IDLE_REPEAT_WINDOW_S = 600
@@ -100,7 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)  # as the live host does (livestream/hosting.py)
     rng = random.Random(args.seed)
-    index = AnswerIndex.build(FACTS, embeddings=MiniLmEmbeddings(), locale="en")
+    index = AnswerIndex.build(FACTS, embeddings=MiniLmEmbeddings(), locale=get_locale("en"))
     engine = HostEngine(RUNDOWN, Policy(max_discount_pct=10), FACTS, seed=args.seed)
     moderation = ModerationState()
     queue: BoundedQueue[Event] = BoundedQueue(capacity=50)
@@ -153,14 +152,14 @@ def main() -> None:
                     index=index,
                     current_product_id=action.product_id,
                     facts_by_product=FACTS,
-                    locale="en",
+                    locale=engine.locale,
                 )
                 answer_latencies.append(time.perf_counter() - t0)
                 if reply.flag_for_team:
                     flagged += 1
                 else:
                     answered += 1
-                engine.hold(now, speaking_seconds(reply.text), answering=True)
+                engine.hold(now, engine.locale.speaking_seconds(reply.text), answering=True)
             elif action.kind == "answer":
                 answered += 1
             elif action.kind == "flag_question":
@@ -193,7 +192,7 @@ def main() -> None:
                 "every_question_answered_or_flagged": (
                     answered + flagged + pending >= admitted_questions
                 ),
-                "idle_lines_known": len(TEMPLATES["en"]["idle"]),
+                "idle_lines_known": len(get_locale("en").phrases("host")["idle"]),
                 "idle_repeats_within_10_min": idle_repeats,
                 "traced_memory_mb_every_5_min": memory_mb,
                 "memory_growth_mb_after_first_10_min": round(memory_mb[-1] - memory_mb[2], 2)

@@ -1,7 +1,11 @@
 """Live-room sockets: ``/ws/live/<room>/`` for viewers and ``/ws/studio/<room>/`` for sellers.
 
-Both are thin. Viewers' comments and likes are capped here and forwarded to the room's
-runner, which moderates and decides; the feed the runner sends is relayed as is.
+Both are thin. Every frame is read once against the socket's declared frame types
+(``livestream.protocol``): a binary frame, text that is not JSON, an unknown type or a field
+of the wrong type or size gets a notice (an ``error`` on the studio socket) and goes no
+further, so no frame a client sends can raise in the server. Viewers' comments and likes are
+capped here and forwarded to the room's runner as typed messages; the runner moderates and
+decides; the feed it sends is relayed as is.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -17,11 +21,27 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core import signing
 
 from livestream import fanout, selectors, services
+from livestream.host.messages import (
+    MessageError,
+    RunnerMessage,
+    ViewerComment,
+    ViewerJoin,
+    ViewerLeave,
+    ViewerLike,
+    check_fields,
+)
 from livestream.models import LiveRoom
 from livestream.protocol import (
-    MAX_COMMENT_CHARS,
-    MAX_LIKES_PER_MESSAGE,
+    STUDIO_FRAMES,
+    VIEWER_FRAMES,
+    CommentFrame,
+    LikeFrame,
+    Ping,
+    StudioCommand,
+    decode_frame,
     feed_group,
+    frame_type,
+    read_frame,
     runner_group,
     studio_group,
 )
@@ -119,7 +139,7 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
         # Joined after the hello, so what follows it is newer than the state it describes.
         self.writer = asyncio.create_task(self._write())
         await fanout.join(self.room.pk, self, self.channel_layer)
-        await self._tell_runner({"type": "viewer.join", "channel": self.channel_name})
+        await self._tell_runner(ViewerJoin(channel=self.channel_name))
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         try:
@@ -133,7 +153,7 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
         if self.room is None:
             return
         self._leave_feed()
-        await self._tell_runner({"type": "viewer.leave", "channel": self.channel_name})
+        await self._tell_runner(ViewerLeave(channel=self.channel_name))
 
     def _leave_feed(self) -> None:
         if self.room is not None:
@@ -154,9 +174,7 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
         self._in_background(self.close(code=CLOSE_RESYNC))
 
     def roll_call(self) -> None:
-        self._in_background(
-            self._tell_runner({"type": "viewer.join", "channel": self.channel_name})
-        )
+        self._in_background(self._tell_runner(ViewerJoin(channel=self.channel_name)))
 
     def _in_background(self, work: Any) -> None:
         task = asyncio.ensure_future(work)
@@ -167,50 +185,42 @@ class ViewerConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await self.send(text_data=await self.outbox.get())
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "ping":
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Replaces the JSON consumer's decoding, which raised on binary frames and bad JSON.
+        try:
+            data = decode_frame(text_data, bytes_data)
+            kind = frame_type(data, VIEWER_FRAMES)
+        except MessageError as error:
+            await self._notice(error.code, error.text)
+            return
+        if kind is Ping:
             await self.send_json({"type": "pong"})
             return
-        if kind not in ("comment", "like"):
-            await self._notice("invalid_message", "Send `comment` or `like` messages.")
-            return
+        # Paced before the fields are read, so a flood of malformed frames is paced too.
         if not self.pacer.take():
             await self._notice("comment_rate_limited", "Slow down a little, please.")
             return
-        if kind == "comment":
-            text = content.get("text")
-            if not isinstance(text, str) or not text.strip():
-                await self._notice("invalid_message", "A comment needs text.")
-                return
-            if len(text) > MAX_COMMENT_CHARS:
-                await self._notice(
-                    "comment_too_long", f"Comments are at most {MAX_COMMENT_CHARS} characters."
+        try:
+            frame = check_fields(kind, data)
+        except MessageError as error:
+            await self._notice(error.code, error.text)
+            return
+        if isinstance(frame, CommentFrame):
+            await self._tell_runner(
+                ViewerComment(
+                    viewer_id=self.viewer_id, text=frame.text, reply_channel=self.channel_name
                 )
-                return
-            await self._tell_runner(
-                {
-                    "type": "viewer.comment",
-                    "viewer_id": self.viewer_id,
-                    "text": text,
-                    "reply_channel": self.channel_name,
-                }
             )
-        else:
-            count = content.get("count", 1)
-            if not isinstance(count, int) or not 1 <= count <= MAX_LIKES_PER_MESSAGE:
-                count = 1
-            await self._tell_runner(
-                {"type": "viewer.like", "viewer_id": self.viewer_id, "count": count}
-            )
+        elif isinstance(frame, LikeFrame):
+            await self._tell_runner(ViewerLike(viewer_id=self.viewer_id, count=frame.count))
 
     async def live_message(self, event: dict[str, Any]) -> None:
         """A message for this viewer alone (a refusal of their comment)."""
         await self.send_json(event["message"])
 
-    async def _tell_runner(self, message: dict[str, Any]) -> None:
+    async def _tell_runner(self, message: RunnerMessage) -> None:
         assert self.room is not None
-        await self.channel_layer.group_send(runner_group(self.room.pk), message)
+        await self.channel_layer.group_send(runner_group(self.room.pk), message.to_wire())
 
     async def _notice(self, code: str, text: str) -> None:
         await self.send_json({"type": "notice", "code": code, "text": text})
@@ -257,24 +267,39 @@ class StudioRoomConsumer(AsyncJsonWebsocketConsumer):
         for group in (feed_group(self.room.pk), studio_group(self.room.pk)):
             await self.channel_layer.group_discard(group, self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict):
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            data = decode_frame(text_data, bytes_data)
+            kind = frame_type(data, STUDIO_FRAMES)
+        except MessageError as error:
+            code = "invalid_command" if error.code == "invalid_message" else error.code
+            await self._error(code, error.text)
             return
-        if content.get("type") == "ping":
+        if kind is Ping:
             await self.send_json({"type": "pong"})
             return
         if not self.can_write:
-            await self.send_json(
-                {"type": "error", "code": "permission_denied", "message": "Read-only access."}
-            )
+            await self._error("permission_denied", "Read-only access.")
             return
         assert self.room is not None
         try:
-            await database_sync_to_async(services.studio_command)(room=self.room, command=content)
-        except DomainError as error:
-            await self.send_json({"type": "error", "code": error.code, "message": error.message})
+            command = read_frame(data, STUDIO_FRAMES)
+        except MessageError as error:
+            await self._error(error.code, error.text)
             return
-        await self.send_json({"type": "ack", "command": content.get("type")})
+        try:
+            await database_sync_to_async(services.studio_command)(
+                # Every studio frame but the ping (answered above) is a command.
+                room=self.room,
+                command=cast(StudioCommand, command),
+            )
+        except DomainError as error:
+            await self._error(error.code, error.message)
+            return
+        await self.send_json({"type": "ack", "command": command.TYPE})
+
+    async def _error(self, code: str, text: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": text})
 
     async def live_message(self, event: dict[str, Any]) -> None:
         await self.send_json(event["message"])

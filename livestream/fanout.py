@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from channels.layers import BaseChannelLayer
 
+from livestream.host.messages import FeedMessage, RollCall
 from livestream.protocol import feed_group
 
 logger = logging.getLogger(__name__)
@@ -100,11 +101,11 @@ class RoomFeed:
 
     def _fan_out(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
-        if kind == "live.message":
+        if kind == FeedMessage.TYPE:
             text = json.dumps(message["message"], ensure_ascii=False, separators=(",", ":"))
             for member in list(self.members):
                 member.deliver(text)
-        elif kind == "live.roll_call":
+        elif kind == RollCall.TYPE:
             for member in list(self.members):
                 member.roll_call()
 

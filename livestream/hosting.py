@@ -17,11 +17,12 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from content.providers.registry import get_backend
-from livestream.answers import AnswerIndex, answer_question
-from livestream.engine import ProductFacts
+from livestream.host.answers import AnswerIndex, answer_question
+from livestream.host.engine import ProductFacts
 from livestream.models import LiveRoom, RoomStatus
 from livestream.runner import Answerer, HostRunner, Reply
 from livestream.voice import MediaAudioStore, RoomVoice
+from locales import get_locale
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +38,11 @@ class CatalogAnswerer:
         # One short question at a time: a single thread embeds it in ~15 ms, while two
         # threads contending with the web server and speech took 200 ms and more here.
         torch.set_num_threads(1)
-        self.locale = room.locale
+        self.locale = get_locale(room.locale)
         self.max_discount_pct = Decimal(room.max_discount_pct)
         # SHOP_AI_PROVIDERS["embeddings"], built once per process and shared by every room.
         self.embeddings = get_backend("embeddings")
-        self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=room.locale)
+        self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=self.locale)
 
     def answer(
         self, question: str, *, product_id: int | None, facts: Mapping[int, ProductFacts]

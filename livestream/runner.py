@@ -8,7 +8,9 @@ batched viewer events. A runner that crashes is replaced by another that resumes
 engine state and continues the utterance sequence.
 
 The runner is thin on purpose: decisions are the engine's, moderation is ``moderation.py``,
-answers are ``answers.py``, persistence is ``services.py``.
+answers are ``host/answers.py``, persistence is ``services.py``. What arrives is parsed
+once into a typed message (``host/messages.py``) and dispatched through ``_HANDLERS``; the
+engine's actions go through ``_ACTIONS``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from channels.db import database_sync_to_async
 from channels.layers import BaseChannelLayer, get_channel_layer
 
 from livestream import selectors, services
-from livestream.engine import (
+from livestream.host.engine import (
     Action,
     AddToCart,
     Comment,
@@ -41,7 +43,30 @@ from livestream.engine import (
     StockChanged,
     fact_numbers,
     numbers_in,
-    speaking_seconds,
+)
+from livestream.host.messages import (
+    ApproveAnswer,
+    AudioClip,
+    DropAnswer,
+    FeedMessage,
+    MessageError,
+    Metrics,
+    Notice,
+    PlatformEvent,
+    ProductShown,
+    RollCall,
+    RoomReload,
+    RoomStop,
+    RunnerMessage,
+    RunnerRejoined,
+    SellerSay,
+    Stats,
+    SwitchProduct,
+    ViewerComment,
+    ViewerJoin,
+    ViewerLeave,
+    ViewerLike,
+    parse_runner_message,
 )
 from livestream.models import EventKind, LiveRoom, LiveSession, QuestionStatus, RoomStatus
 from livestream.moderation import BoundedQueue, ModerationState, moderate
@@ -53,6 +78,7 @@ from livestream.protocol import (
     utterance_message,
 )
 from livestream.schedule import on_air_now
+from locales import Locale, get_locale
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +151,7 @@ class HostRunner:
         self.clock = clock
         self.runner_id = runner_id or uuid.uuid4().hex
         self.layer = layer or get_channel_layer()
-        self._inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._inbox: asyncio.Queue[RunnerMessage] = asyncio.Queue()
         self._speech: asyncio.Queue[tuple[_Spoken, list[str]]] = asyncio.Queue()
         # Audio of utterances numbered below this is cut (a question interrupted them).
         self._cut_below = 0
@@ -164,7 +190,7 @@ class HostRunner:
             # viewers' sockets keep connecting meanwhile.
             self.answerer = await asyncio.to_thread(self.answerer_factory, self.room, self.facts)
             # Viewers already connected answer with `viewer.join`, so the count survives us.
-            await self._to_feed({"type": "live.roll_call"})
+            await self._to_feed(RollCall())
             await self._loop(stop)
         finally:
             reader.cancel()
@@ -197,13 +223,18 @@ class HostRunner:
                 logger.warning("room %s: runner subscription broken; renewing", self.room_id)
                 await asyncio.sleep(LAYER_RETRY_S)
                 await self._join(group, channel)
-                message = {"type": "runner.rejoined"}
-            self._inbox.put_nowait(message)
+                message = RunnerRejoined().to_wire()
+            try:
+                self._inbox.put_nowait(parse_runner_message(message))
+            except MessageError as error:
+                # Parsed here, once: a malformed message is dropped, never half-handled.
+                logger.warning("room %s: runner message dropped: %s", self.room_id, error)
 
     @database_sync_to_async
     def _load(self, session: LiveSession) -> None:
         room = LiveRoom.objects.select_related("store").get(pk=self.room_id)
         self.room = room
+        self.locale = get_locale(room.locale)
         entries = selectors.rundown_entries(room)
         self.rundown = selectors.rundown_items(entries)
         self.facts = selectors.product_facts(room, [item.product_id for item in self.rundown])
@@ -218,7 +249,7 @@ class HostRunner:
                 room.engine_state = None
         if not room.engine_state:
             self.engine = HostEngine(
-                self.rundown, policy, self.facts, seed=room.seed or room.pk, locale=room.locale
+                self.rundown, policy, self.facts, seed=room.seed or room.pk, locale=self.locale
             )
         self.moderation = ModerationState(banned_topics=tuple(policy.banned_topics))
         self.queue: BoundedQueue[Event] = BoundedQueue(capacity=50)
@@ -266,40 +297,11 @@ class HostRunner:
             if now - self._beat_at >= BEAT_S:
                 await self._beat(now)
 
-    async def _handle(self, message: dict[str, Any], now: float) -> None:
-        kind = message.get("type")
-        if kind == "viewer.comment":
-            await self._comment(message, now)
-        elif kind == "viewer.like":
-            count = max(1, min(int(message.get("count", 1)), MAX_LIKES_PER_MESSAGE))
-            viewer_id = str(message.get("viewer_id", ""))
-            self.queue.push(Like(viewer_id, count, now), is_question=False, at=now)
-            self.stats["likes"] += count
-            self._stats_dirty = True
-            self._record(EventKind.LIKE, viewer_id=viewer_id, count=count)
-        elif kind == "viewer.join":
-            self.viewers.add(str(message.get("channel")))
-            self._stats_dirty = True
-        elif kind == "viewer.leave":
-            self.viewers.discard(str(message.get("channel")))
-            self._stats_dirty = True
-        elif kind == "platform.event":
-            await self._platform_event(message, now)
-        elif kind == "studio.command":
-            await self._studio_command(message, now)
-        elif kind == "room.stop":
-            self._on_air = False
-        elif kind == "room.reload":
-            await self._reload_status()
-        elif kind == "runner.rejoined":
-            # Joins and leaves sent while Redis was away are lost: count viewers afresh.
-            self.viewers.clear()
-            self._stats_dirty = True
-            await self._to_feed({"type": "live.roll_call"})
+    async def _handle(self, message: RunnerMessage, now: float) -> None:
+        await _HANDLERS[type(message)](self, message, now)
 
-    async def _comment(self, message: dict[str, Any], now: float) -> None:
-        viewer_id = str(message.get("viewer_id", ""))
-        text = str(message.get("text", ""))
+    async def _on_comment(self, message: ViewerComment, now: float) -> None:
+        viewer_id, text = message.viewer_id, message.text
         verdict = moderate(
             text, locale=self.room.locale, viewer_id=viewer_id, now=now, state=self.moderation
         )
@@ -307,12 +309,9 @@ class HostRunner:
         if not verdict.allowed:
             self.stats["refused"] += 1
             self._record(EventKind.REFUSED, viewer_id=viewer_id, text=text, reason=verdict.reason)
-            reply_channel = message.get("reply_channel")
-            if reply_channel:
-                refusal = _refusal(verdict.reason, self.room.locale)
-                await self._publish(
-                    self.layer.send(reply_channel, {"type": "live.message", "message": refusal})
-                )
+            if message.reply_channel:
+                refusal = FeedMessage(_refusal(verdict.reason, self.locale).to_wire())
+                await self._publish(self.layer.send(message.reply_channel, refusal.to_wire()))
             return
         cleaned = verdict.cleaned_text
         if verdict.is_question:
@@ -324,88 +323,113 @@ class HostRunner:
             self.queue.push(Comment(viewer_id, cleaned, now), is_question=False, at=now)
             self._record(EventKind.COMMENT, viewer_id=viewer_id, text=cleaned)
 
-    async def _platform_event(self, message: dict[str, Any], now: float) -> None:
-        product_id = int(message["product_id"])
-        kind = message["kind"]
-        if kind == EventKind.PURCHASE:
-            event: Event = Purchase(product_id, int(message.get("quantity") or 1), now)
+    async def _on_like(self, message: ViewerLike, now: float) -> None:
+        count = min(message.count, MAX_LIKES_PER_MESSAGE)
+        self.queue.push(Like(message.viewer_id, count, now), is_question=False, at=now)
+        self.stats["likes"] += count
+        self._stats_dirty = True
+        self._record(EventKind.LIKE, viewer_id=message.viewer_id, count=count)
+
+    async def _on_join(self, message: ViewerJoin, now: float) -> None:
+        self.viewers.add(message.channel)
+        self._stats_dirty = True
+
+    async def _on_leave(self, message: ViewerLeave, now: float) -> None:
+        self.viewers.discard(message.channel)
+        self._stats_dirty = True
+
+    async def _on_stop(self, message: RoomStop, now: float) -> None:
+        self._on_air = False
+
+    async def _on_reload(self, message: RoomReload, now: float) -> None:
+        await self._reload_status()
+
+    async def _on_rejoined(self, message: RunnerRejoined, now: float) -> None:
+        # Joins and leaves sent while Redis was away are lost: count viewers afresh.
+        self.viewers.clear()
+        self._stats_dirty = True
+        await self._to_feed(RollCall())
+
+    async def _on_platform_event(self, message: PlatformEvent, now: float) -> None:
+        product_id = message.product_id
+        if message.kind == EventKind.PURCHASE:
+            event: Event = Purchase(product_id, message.quantity or 1, now)
             self.stats["purchases"] = self.stats.get("purchases", 0) + 1
-        elif kind == EventKind.ADD_TO_CART:
+        elif message.kind == EventKind.ADD_TO_CART:
             event = AddToCart(product_id, now)
             self.stats["carts"] = self.stats.get("carts", 0) + 1
         else:
-            event = StockChanged(product_id, int(message.get("stock") or 0), now)
+            event = StockChanged(product_id, message.stock or 0, now)
             await self._refresh_facts(now)
         for action in self.engine.step(now, [event]):
             await self._perform(action, now)
 
-    async def _studio_command(self, message: dict[str, Any], now: float) -> None:
-        command = message.get("command")
-        if command == "switch_product":
-            for action in self.engine.switch_to(int(message["product_id"]), now):
-                await self._perform(action, now)
-        elif command == "say":
-            text = str(message["text"])
-            if not self._numbers_grounded(text, self.engine.current_product_id):
-                await self._to_studio(
-                    {
-                        "type": "notice",
-                        "code": "refused",
-                        "text": "That line states a number the catalog does not hold.",
-                    }
-                )
-                return
-            self.engine.hold(now, speaking_seconds(text))
-            await self._say(
-                text,
-                kind="studio",
-                product_id=self.engine.current_product_id,
-                reason="seller",
-                now=now,
-            )
-        elif command in ("approve_answer", "drop_answer"):
-            status = (
-                QuestionStatus.ANSWERED if command == "approve_answer" else QuestionStatus.DROPPED
-            )
-            question = await database_sync_to_async(services.question_resolve)(
-                question_id=int(message["question_id"]), status=status
-            )
-            if question is None or command == "drop_answer":
-                return
-            text = str(message.get("text") or question.draft_answer)
-            if not self._numbers_grounded(text, question.product_id):
-                return
-            self.engine.hold(now, speaking_seconds(text), answering=True)
-            await self._say(
-                text, kind="answer", product_id=question.product_id, reason="approved_answer",
-                now=now, trigger={"viewer_ids": [question.viewer_id], "question": question.text},
-            )  # fmt: skip
+    async def _on_switch_product(self, message: SwitchProduct, now: float) -> None:
+        for action in self.engine.switch_to(message.product_id, now):
+            await self._perform(action, now)
+
+    async def _on_seller_say(self, message: SellerSay, now: float) -> None:
+        text = message.text
+        if not self._numbers_grounded(text, self.engine.current_product_id):
+            notice = Notice("refused", "That line states a number the catalog does not hold.")
+            await self._to_studio(notice.to_wire())
+            return
+        self.engine.hold(now, self.locale.speaking_seconds(text))
+        await self._say(
+            text, kind="studio", product_id=self.engine.current_product_id, reason="seller", now=now
+        )
+
+    async def _on_approve_answer(self, message: ApproveAnswer, now: float) -> None:
+        question = await database_sync_to_async(services.question_resolve)(
+            question_id=message.question_id, status=QuestionStatus.ANSWERED
+        )
+        if question is None:
+            return
+        text = message.text or question.draft_answer
+        if not self._numbers_grounded(text, question.product_id):
+            return
+        self.engine.hold(now, self.locale.speaking_seconds(text), answering=True)
+        await self._say(
+            text, kind="answer", product_id=question.product_id, reason="approved_answer",
+            now=now, trigger={"viewer_ids": [question.viewer_id], "question": question.text},
+        )  # fmt: skip
+
+    async def _on_drop_answer(self, message: DropAnswer, now: float) -> None:
+        await database_sync_to_async(services.question_resolve)(
+            question_id=message.question_id, status=QuestionStatus.DROPPED
+        )
 
     # -- actions ------------------------------------------------------------------------------
 
     async def _perform(self, action: Action, now: float) -> None:
-        if action.kind == "switch_product":
-            await self._show_product(action.product_id)
-        elif action.kind == "answer_request":
-            await self._answer(action, now)
-        elif action.kind == "flag_question":
-            # The host could not get to it in time: it waits for the team in the studio.
-            await database_sync_to_async(services.question_record)(
-                session_id=self._session.pk,
-                viewer_id=action.viewer_ids[0] if action.viewer_ids else "",
-                text=action.text,
-                product_id=self.engine.current_product_id,
-                status=QuestionStatus.FLAGGED,
-            )
-        elif action.kind in SPOKEN_KINDS and action.text:
-            await self._say(
-                action.text,
-                kind=action.kind,
-                product_id=action.product_id or self.engine.current_product_id,
-                reason=action.reason,
-                now=now,
-                trigger={"viewer_ids": list(action.viewer_ids)},
-            )
+        perform = _ACTIONS.get(action.kind)
+        if perform is not None:
+            await perform(self, action, now)
+
+    async def _perform_switch(self, action: Action, now: float) -> None:
+        await self._show_product(action.product_id)
+
+    async def _perform_flag(self, action: Action, now: float) -> None:
+        # The host could not get to it in time: it waits for the team in the studio.
+        await database_sync_to_async(services.question_record)(
+            session_id=self._session.pk,
+            viewer_id=action.viewer_ids[0] if action.viewer_ids else "",
+            text=action.text,
+            product_id=self.engine.current_product_id,
+            status=QuestionStatus.FLAGGED,
+        )
+
+    async def _perform_speech(self, action: Action, now: float) -> None:
+        if not action.text:
+            return
+        await self._say(
+            action.text,
+            kind=action.kind,
+            product_id=action.product_id or self.engine.current_product_id,
+            reason=action.reason,
+            now=now,
+            trigger={"viewer_ids": list(action.viewer_ids)},
+        )
 
     async def _answer(self, action: Action, now: float) -> None:
         started = time.perf_counter()
@@ -427,7 +451,7 @@ class HostRunner:
             )
             if action.needs_approval and not reply.flag_for_team:
                 return  # the seller approves or drops it in the studio
-        self.engine.hold(self.clock(), speaking_seconds(reply.text), answering=True)
+        self.engine.hold(self.clock(), self.locale.speaking_seconds(reply.text), answering=True)
         await self._say(
             reply.text, kind="answer", product_id=reply.product_id, reason="viewer_question",
             now=now, trigger={"viewer_ids": list(action.viewer_ids), "question": action.text},
@@ -459,8 +483,7 @@ class HostRunner:
             self._on_air = False
             return
         self._session.last_seq = utterance.seq
-        message = utterance_message(utterance)
-        await self._to_feed({"type": "live.message", "message": message})
+        await self._to_feed(FeedMessage(utterance_message(utterance)))
         spoken = _Spoken(
             utterance.pk, utterance.seq, text, now, kind == "answer", dict(latency or {})
         )
@@ -479,22 +502,28 @@ class HostRunner:
                 wav, duration = await asyncio.to_thread(self.voice.render, sentence)
                 name = f"live/{self.room_id}/{self._session.pk}/{spoken.seq}-{index}.wav"
                 url = await asyncio.to_thread(self.audio_store.save, name, wav)
-                clip = {
-                    "type": "audio",
-                    "utterance_id": spoken.utterance_id,
-                    "seq": spoken.seq,
-                    "index": index,
-                    "url": url,
-                    "text": sentence,
-                    "start_s": round(offset, 3),
-                    "duration_s": round(duration, 3),
-                    "last": index == len(sentences) - 1,
-                }
-                await self._to_feed({"type": "live.message", "message": clip})
+                clip = AudioClip(
+                    utterance_id=spoken.utterance_id,
+                    seq=spoken.seq,
+                    index=index,
+                    url=url,
+                    text=sentence,
+                    start_s=round(offset, 3),
+                    duration_s=round(duration, 3),
+                    last=index == len(sentences) - 1,
+                )
+                await self._to_feed(FeedMessage(clip.to_wire()))
                 if index == 0:
                     first_heard_at = self.clock()
                     spoken.latency["first_audio_s"] = round(first_heard_at - spoken.triggered_at, 4)
-                clips.append({k: clip[k] for k in ("url", "text", "start_s", "duration_s")})
+                clips.append(
+                    {
+                        "url": url,
+                        "text": sentence,
+                        "start_s": clip.start_s,
+                        "duration_s": clip.duration_s,
+                    }
+                )
                 offset += duration
             spoken.latency["audio_total_s"] = round(self.clock() - spoken.triggered_at, 4)
             if spoken.is_answer and clips:
@@ -509,9 +538,7 @@ class HostRunner:
     async def _show_product(self, product_id: int | None) -> None:
         card = await database_sync_to_async(_card)(self.room, product_id)
         self.last_product_id = product_id
-        await self._to_feed(
-            {"type": "live.message", "message": {"type": "product", "product": card}}
-        )
+        await self._to_feed(FeedMessage(ProductShown(card).to_wire()))
 
     # -- the beat -------------------------------------------------------------------------------
 
@@ -556,9 +583,7 @@ class HostRunner:
                     "The host is resting now; see the schedule for the next show.",
                 )
             )
-            await self._to_feed(
-                {"type": "live.message", "message": {"type": "notice", "code": code, "text": text}}
-            )
+            await self._to_feed(FeedMessage(Notice(code, text).to_wire()))
         self.paused = status == RoomStatus.PAUSED or not in_window
 
     async def _refresh_facts(self, now: float) -> None:
@@ -576,9 +601,9 @@ class HostRunner:
         self._last_stats_at = now
         self._stats_dirty = False
         self.stats["viewers_peak"] = max(self.stats.get("viewers_peak", 0), len(self.viewers))
-        message = {"type": "stats", "viewers": len(self.viewers), "likes": self.stats["likes"]}
-        await self._to_feed({"type": "live.message", "message": message})
-        await self._to_studio({"type": "metrics", **self.stats, "viewers": len(self.viewers)})
+        stats = Stats(viewers=len(self.viewers), likes=self.stats["likes"])
+        await self._to_feed(FeedMessage(stats.to_wire()))
+        await self._to_studio(Metrics(self.stats, viewers=len(self.viewers)).to_wire())
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -590,15 +615,12 @@ class HostRunner:
         allowed = fact_numbers(facts, facts.title if facts else "")
         return numbers_in(text) <= allowed
 
-    async def _to_feed(self, message: dict[str, Any]) -> None:
-        await self._publish(self.layer.group_send(feed_group(self.room_id), message))
+    async def _to_feed(self, message: FeedMessage | RollCall) -> None:
+        await self._publish(self.layer.group_send(feed_group(self.room_id), message.to_wire()))
 
-    async def _to_studio(self, message: dict[str, Any]) -> None:
-        await self._publish(
-            self.layer.group_send(
-                studio_group(self.room_id), {"type": "live.message", "message": message}
-            )
-        )
+    async def _to_studio(self, message: Mapping[str, Any]) -> None:
+        wire = FeedMessage(message).to_wire()
+        await self._publish(self.layer.group_send(studio_group(self.room_id), wire))
 
     async def _publish(self, sending: Awaitable[None]) -> None:
         """Send, but never stop the show for a lost message: while Redis is away the host goes
@@ -613,15 +635,34 @@ class HostRunner:
             self._sends_failing = False
 
 
-def _refusal(reason: str, locale: str) -> dict[str, Any]:
-    zh = locale.startswith("zh")
-    texts = {
-        "rate_limited": ("慢一点哦，稍后再发。", "You're commenting fast; try again in a moment."),  # noqa: RUF001
-        "duplicate": ("这条已经收到啦。", "We already got that one."),
-    }
-    default = ("这条评论不能显示。", "That comment can't be shown in this room.")
-    zh_text, en_text = texts.get(reason, default)
-    return {"type": "notice", "code": f"comment_{reason}", "text": zh_text if zh else en_text}
+def _refusal(reason: str, locale: Locale) -> Notice:
+    phrases = locale.phrases("host")
+    lines = phrases.get(f"refusal_{reason}") or phrases["refusal"]
+    return Notice(f"comment_{reason}", lines[0])
+
+
+# The runner's dispatch: one handler per message class, one per action kind.
+_Handler = Callable[[HostRunner, Any, float], Awaitable[None]]
+_HANDLERS: dict[type[RunnerMessage], _Handler] = {
+    ViewerComment: HostRunner._on_comment,
+    ViewerLike: HostRunner._on_like,
+    ViewerJoin: HostRunner._on_join,
+    ViewerLeave: HostRunner._on_leave,
+    PlatformEvent: HostRunner._on_platform_event,
+    SwitchProduct: HostRunner._on_switch_product,
+    SellerSay: HostRunner._on_seller_say,
+    ApproveAnswer: HostRunner._on_approve_answer,
+    DropAnswer: HostRunner._on_drop_answer,
+    RoomStop: HostRunner._on_stop,
+    RoomReload: HostRunner._on_reload,
+    RunnerRejoined: HostRunner._on_rejoined,
+}
+_ACTIONS: dict[str, _Handler] = {
+    "switch_product": HostRunner._perform_switch,
+    "answer_request": HostRunner._answer,
+    "flag_question": HostRunner._perform_flag,
+    **dict.fromkeys(SPOKEN_KINDS, HostRunner._perform_speech),
+}
 
 
 def _card(room: LiveRoom, product_id: int | None) -> dict[str, Any] | None:

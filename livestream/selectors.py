@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from content.selectors import approved_copy_lines
-from livestream.engine import Policy, ProductFacts, RundownItem
+from livestream.host.state import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
@@ -174,7 +174,7 @@ def room_hello(room: LiveRoom, *, viewer_token: str, recent: int = 5) -> dict[st
             "status": room.status,
             "host_name": str((room.persona or {}).get("name", "")),
         },
-        "disclosure": disclosure_for(room.locale),
+        "disclosure": disclosure_for(get_locale(room.locale)),
         "product": card,
         "viewer_token": viewer_token,
         "recent": utterances,

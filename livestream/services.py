@@ -6,7 +6,7 @@ Messages to the runner and to viewers go out only after the transaction commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,6 +18,18 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from catalog import facade as catalog_facade
+from livestream.host.messages import (
+    ApproveAnswer,
+    DropAnswer,
+    FeedMessage,
+    Notice,
+    PlatformEvent,
+    RoomReload,
+    RoomStop,
+    RunnerMessage,
+    SellerSay,
+    SwitchProduct,
+)
 from livestream.models import (
     EngagementEvent,
     EventKind,
@@ -29,7 +41,18 @@ from livestream.models import (
     RundownEntry,
     ViewerQuestion,
 )
-from livestream.protocol import feed_group, question_payload, runner_group, studio_group
+from livestream.protocol import (
+    ApproveAnswerFrame,
+    PauseFrame,
+    ResumeFrame,
+    SayFrame,
+    StudioCommand,
+    SwitchProductFrame,
+    feed_group,
+    question_payload,
+    runner_group,
+    studio_group,
+)
 from shop_ai.after_commit import broadcast_on_commit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import Store
@@ -92,7 +115,7 @@ def room_update(
     room.save()
     if rundown is not None:
         _rundown_replace(room, rundown)
-    _tell_runner(room, {"type": "room.reload"})
+    _tell_runner(room, RoomReload())
     return room
 
 
@@ -149,7 +172,7 @@ def room_stop(*, room: LiveRoom) -> LiveSession | None:
         session.save(update_fields=["ended_at", "runner_id"])
     room.status = RoomStatus.OFF_AIR
     room.save(update_fields=["status", "updated_at"])
-    _tell_runner(room, {"type": "room.stop"})
+    _tell_runner(room, RoomStop())
     _notice(room, "off_air", "The live has ended. Thanks for watching!")
     return session
 
@@ -161,22 +184,19 @@ def room_set_paused(*, room: LiveRoom, paused: bool) -> LiveRoom:
         raise Conflict("The room is off air.", code="off_air")
     room.status = RoomStatus.PAUSED if paused else RoomStatus.LIVE
     room.save(update_fields=["status", "updated_at"])
-    _tell_runner(room, {"type": "room.reload"})
+    _tell_runner(room, RoomReload())
     _notice(
         room, "paused" if paused else "resumed", "Back in a moment." if paused else "We're back!"
     )
     return room
 
 
-def _tell_runner(room: LiveRoom, message: dict[str, Any]) -> None:
-    broadcast_on_commit(runner_group(room.pk), message)
+def _tell_runner(room: LiveRoom, message: RunnerMessage) -> None:
+    broadcast_on_commit(runner_group(room.pk), message.to_wire())
 
 
 def _notice(room: LiveRoom, code: str, text: str) -> None:
-    broadcast_on_commit(
-        feed_group(room.pk),
-        {"type": "live.message", "message": {"type": "notice", "code": code, "text": text}},
-    )
+    broadcast_on_commit(feed_group(room.pk), FeedMessage(Notice(code, text).to_wire()).to_wire())
 
 
 # --- what the store platform and the seller report ---------------------------------------------
@@ -220,55 +240,40 @@ def platform_event_record(
         at=timezone.now(),
     )
     _tell_runner(
-        room,
-        {
-            "type": "platform.event",
-            "kind": kind,
-            "product_id": product.id,
-            "quantity": quantity,
-            "stock": stock,
-        },
+        room, PlatformEvent(kind=kind, product_id=product.id, quantity=quantity, stock=stock)
     )
     return event
 
 
-STUDIO_COMMANDS = ("switch_product", "say", "approve_answer", "drop_answer")
+def studio_command(*, room: LiveRoom, command: StudioCommand) -> None:
+    """Carry out a seller's command from the studio, or forward it to the room's runner.
 
-
-def studio_command(*, room: LiveRoom, command: Mapping[str, Any]) -> None:
-    """Forward a seller's command from the studio to the room's runner, after validation."""
-    kind = command.get("type")
-    if kind in ("pause", "resume"):
-        room_set_paused(room=room, paused=kind == "pause")
+    The socket checked the command's shape (``livestream.protocol.STUDIO_FRAMES``); this
+    checks it against the room: the product is in the rundown, the question awaits approval.
+    """
+    if isinstance(command, PauseFrame | ResumeFrame):
+        room_set_paused(room=room, paused=isinstance(command, PauseFrame))
         return
-    if kind not in STUDIO_COMMANDS:
-        raise DomainError(f"Unknown studio command {kind!r}.", code="invalid_command")
-    message: dict[str, Any] = {"type": "studio.command", "command": kind}
-    if kind == "switch_product":
-        product_id = command.get("product_id")
-        if (
-            not isinstance(product_id, int)
-            or not room.rundown.filter(product_id=product_id).exists()
-        ):
+    message: RunnerMessage
+    if isinstance(command, SwitchProductFrame):
+        if not room.rundown.filter(product_id=command.product_id).exists():
             raise DomainError("That product is not in the rundown.", code="unknown_product")
-        message["product_id"] = product_id
-    elif kind == "say":
-        text = str(command.get("text", "")).strip()
+        message = SwitchProduct(product_id=command.product_id)
+    elif isinstance(command, SayFrame):
+        text = command.text.strip()
         if not 0 < len(text) <= 500:
             raise DomainError("Say 1 to 500 characters.", code="invalid_text")
-        message["text"] = text
+        message = SellerSay(text=text)
     else:
-        question_id = command.get("question_id")
         question = ViewerQuestion.objects.filter(
-            session__room=room,
-            pk=question_id if isinstance(question_id, int) else 0,
-            status=QuestionStatus.AWAITING_APPROVAL,
+            session__room=room, pk=command.question_id, status=QuestionStatus.AWAITING_APPROVAL
         ).first()
         if question is None:
             raise DomainError("No such question awaiting approval.", code="unknown_question")
-        message["question_id"] = question.pk
-        if kind == "approve_answer" and command.get("text"):
-            message["text"] = str(command["text"])[:500]
+        if isinstance(command, ApproveAnswerFrame):
+            message = ApproveAnswer(question_id=question.pk, text=command.text[:500])
+        else:
+            message = DropAnswer(question_id=question.pk)
     _tell_runner(room, message)
 
 
@@ -396,10 +401,8 @@ def question_record(
         draft_answer=draft_answer,
     )
     room_id = LiveSession.objects.values_list("room_id", flat=True).get(pk=session_id)
-    broadcast_on_commit(
-        studio_group(room_id),
-        {"type": "live.message", "message": {"type": "question", **question_payload(question)}},
-    )
+    payload = {"type": "question", **question_payload(question)}
+    broadcast_on_commit(studio_group(room_id), FeedMessage(payload).to_wire())
     return question
 
 

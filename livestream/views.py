@@ -13,6 +13,7 @@ from livestream import selectors, services
 from livestream.consumers import issue_viewer_token
 from livestream.models import LiveRoom
 from livestream.protocol import disclosure_for
+from locales import get_locale
 from shop_ai.errors import DomainError
 from shop_ai.models import Role
 from shop_ai.portal.decorators import store_member_required
@@ -22,7 +23,11 @@ def viewer(request: HttpRequest, slug: str) -> HttpResponse:
     """The player anyone can open: host card, captions, audio, product card, comments."""
     room = get_object_or_404(LiveRoom, slug=slug)
     token, _ = issue_viewer_token(room.pk)
-    context = {"room": room, "viewer_token": token, "disclosure": disclosure_for(room.locale)}
+    context = {
+        "room": room,
+        "viewer_token": token,
+        "disclosure": disclosure_for(get_locale(room.locale)),
+    }
     return render(request, "livestream/viewer.html", context)
 
 

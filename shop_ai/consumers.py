@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -10,6 +11,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from shop_ai.after_commit import store_group
 from shop_ai.models import Store
 from shop_ai.tenancy import tenant_for
+
+MAX_FRAME_CHARS = 8192
 
 
 @database_sync_to_async
@@ -43,9 +46,22 @@ class StudioConsumer(AsyncJsonWebsocketConsumer):
         if self.store_id is not None:
             await self.channel_layer.group_discard(store_group(self.store_id), self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # Read here rather than by the JSON consumer, which raised on binary frames and bad
+        # JSON; only a ping asks for an answer, anything else readable is ignored.
+        if text_data is None or len(text_data) > MAX_FRAME_CHARS:
+            await self._notice("invalid_frame", "Send JSON text frames.")
+            return
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):  # not JSON; too many digits; nested too deep
+            await self._notice("invalid_json", "That frame is not valid JSON.")
+            return
         if isinstance(content, dict) and content.get("type") == "ping":
             await self.send_json({"type": "pong"})
+
+    async def _notice(self, code: str, text: str) -> None:
+        await self.send_json({"type": "notice", "code": code, "text": text})
 
     async def store_event(self, message: dict[str, Any]) -> None:
         await self.send_json(message["event"])

@@ -1,6 +1,6 @@
 """English."""
 
-from locales.en import copy, labels
+from locales.en import answers, copy, host, labels
 from locales.locale import Locale
 
 EN = Locale(
@@ -10,5 +10,10 @@ EN = Locale(
     words_per_second=2.5,
     chars_per_second=4.5,
     list_joiners=(", ", " and "),
-    phrasebooks={"copy": copy.PHRASES, "labels": labels.PHRASES},
+    phrasebooks={
+        "answers": answers.PHRASES,
+        "copy": copy.PHRASES,
+        "host": host.PHRASES,
+        "labels": labels.PHRASES,
+    },
 )

@@ -1,7 +1,7 @@
 """Simplified Chinese (mainland China)."""
 
 from locales.locale import Locale
-from locales.zh_cn import copy, labels
+from locales.zh_cn import answers, copy, host, labels
 
 ZH_CN = Locale(
     code="zh-CN",
@@ -11,5 +11,10 @@ ZH_CN = Locale(
     chars_per_second=4.5,
     list_joiners=("、", "和"),
     spaces_between_words=False,
-    phrasebooks={"copy": copy.PHRASES, "labels": labels.PHRASES},
+    phrasebooks={
+        "answers": answers.PHRASES,
+        "copy": copy.PHRASES,
+        "host": host.PHRASES,
+        "labels": labels.PHRASES,
+    },
 )

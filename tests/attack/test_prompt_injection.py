@@ -50,19 +50,18 @@ from channels.layers import InMemoryChannelLayer
 from content.providers.speech import split_sentences
 from content.providers.text.prompting import system_prompt
 from livestream import runner as runner_module
-from livestream.answers import AnswerIndex, answer_question, fact_sentences
-from livestream.engine import (
-    TEMPLATES,
+from livestream.host.answers import AnswerIndex, answer_question, fact_sentences
+from livestream.host.engine import (
     HostEngine,
     ProductFacts,
     Question,
-    speaking_seconds,
 )
 from livestream.hosting import CatalogAnswerer, catalog_answerer
 from livestream.models import HostUtterance, LiveRoom
 from livestream.moderation import ModerationState, moderate
 from livestream.protocol import feed_group, runner_group
 from livestream.runner import HostRunner
+from locales import get_locale, registered_locales
 from tests.providers import use_provider
 
 REDTEAM = Path(__file__).parent / "redteam"
@@ -434,12 +433,17 @@ def test_the_checker_lets_the_hosts_honest_lines_through_and_flags_deals_beyond_
         "Today it's $29.90, down from $35: that's 14% off.",
         "保温杯今天99元，原价119元。",
         "点击下方链接，399元带回家！",  # the shop's own product link
-        *(line for pool in TEMPLATES.values() for lines in pool.values() for line in lines),
+        *(
+            line
+            for locale in registered_locales()
+            for lines in locale.phrases("host").values()
+            for line in lines
+        ),
     ]
     flagged: list[str] = []
     for facts in room_facts().values():
         for locale in ("en", "zh-CN"):
-            for sentence in fact_sentences(facts, locale):
+            for sentence in fact_sentences(facts, get_locale(locale)):
                 over = sentence.key == "deal" and facts.title in {"Walnut Desk Lamp", "真丝睡衣"}
                 (flagged if over else honest).extend([sentence.text, sentence.short])
 
@@ -506,7 +510,7 @@ class SilentVoice:
         return split_sentences(text) or [text]
 
     def render(self, sentence: str) -> tuple[bytes, float]:
-        return b"", speaking_seconds(sentence)
+        return b"", get_locale("en").speaking_seconds(sentence)
 
 
 class MemoryAudioStore:
@@ -751,9 +755,10 @@ def _host_lines(
     entries = selectors.rundown_entries(room)
     rundown = selectors.rundown_items(entries)
     facts = selectors.product_facts(room, [item.product_id for item in rundown])
-    engine = HostEngine(rundown, selectors.room_policy(room), facts, seed=7, locale=room.locale)
+    locale = get_locale(room.locale)
+    engine = HostEngine(rundown, selectors.room_policy(room), facts, seed=7, locale=locale)
     lines = _pitch(engine, seconds=240)
-    index = AnswerIndex.build(facts, embeddings=embeddings, locale=room.locale)
+    index = AnswerIndex.build(facts, embeddings=embeddings, locale=locale)
     now = 240.0
     for question in questions:
         events: list[Question] = [Question("viewer", question, now)]
@@ -767,10 +772,10 @@ def _host_lines(
                         index=index,
                         current_product_id=action.product_id,
                         facts_by_product=facts,
-                        locale=room.locale,
+                        locale=locale,
                         max_discount_pct=Decimal(room.max_discount_pct),
                     )
-                    engine.hold(now, speaking_seconds(answer.text), answering=True)
+                    engine.hold(now, locale.speaking_seconds(answer.text), answering=True)
                     lines.append(answer.text)
                     answered = True
                 elif action.text:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from livestream.engine import (
+from livestream.host.engine import (
     AddToCart,
     Comment,
     Event,
@@ -27,8 +27,8 @@ from livestream.engine import (
     RundownItem,
     StockChanged,
     fact_numbers,
-    speaking_seconds,
 )
+from locales import get_locale
 
 STEP_S = 0.5
 
@@ -64,7 +64,11 @@ POLICY = Policy(max_discount_pct=20, banned_topics=["celebrities"])
 
 
 def make_engine(seed=7, rundown=RUNDOWN, policy=POLICY, facts=FACTS, locale="en"):
-    return HostEngine(rundown, policy, facts, seed=seed, locale=locale)
+    return HostEngine(rundown, policy, facts, seed=seed, locale=get_locale(locale))
+
+
+def speaking_seconds(text):
+    return get_locale("en").speaking_seconds(text)
 
 
 def run(engine, start, end, script=None, log=None):
@@ -348,7 +352,7 @@ def test_speaking_time_estimates_for_english_and_chinese():
     assert speaking_seconds("一二三四五六七八九") == 2.0
 
 
-def test_chinese_locale_speaks_chinese_with_yuan_prices():
+def test_chinese_locale_speaks_chinese_with_the_one_money_format():
     facts = {
         1: ProductFacts(
             1, "帆布托特包", Decimal("99"), "CNY", Decimal("120"), 50, {"材质": "帆布"}
@@ -360,7 +364,7 @@ def test_chinese_locale_speaks_chinese_with_yuan_prices():
     texts = [a.text for _, a in spoken(log)]
     assert texts[0].startswith("大家好")
     deal = next(a for _, a in log if a.kind == "announce_deal")
-    assert deal.text in ("今天只要99元，原价120元，优惠17%。", "原价120元，今天99元，便宜17%。")
+    assert deal.text in ("今天只要¥99，原价¥120，优惠17%。", "原价¥120，今天¥99，便宜17%。")
     assert deal.duration_s == pytest.approx(speaking_seconds(deal.text), abs=1e-3)
 
 
@@ -431,3 +435,28 @@ def test_a_flash_sale_is_thanked_at_a_bounded_rate_and_the_pitch_goes_on():
     assert all(t2 - t1 >= 15 for t1, t2 in itertools.pairwise(acks))
     pitch = [a for t, a in log if t > 10 and a.reason in ("features", "offer", "call_to_action")]
     assert len(pitch) >= 5
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "written"),
+    [
+        ("USD", "1299", "$1,299"),
+        ("CAD", "12.50", "CA$12.50"),
+        ("EUR", "8", "€8"),
+        ("GBP", "1299.99", "£1,299.99"),
+        ("JPY", "12990", "¥12,990"),
+        ("CNY", "129", "¥129"),
+    ],
+)
+@pytest.mark.parametrize("locale", ["en", "zh-CN"])
+def test_the_host_says_prices_as_the_one_money_formatter_writes_them(
+    currency: str, amount: str, written: str, locale: str
+) -> None:
+    rundown = [RundownItem(1, "SKU-1", "Thing", time_budget_s=60)]
+    facts = {1: ProductFacts(1, "Thing", price=Decimal(amount), currency=currency)}
+    engine = make_engine(rundown=rundown, facts=facts, locale=locale)
+
+    said = [action.text for now in range(0, 120) for action in engine.step(now / 2)]
+
+    assert get_locale(locale).format_money(Decimal(amount), currency) == written
+    assert any(written in line for line in said), said

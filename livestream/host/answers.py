@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,19 +29,15 @@ import numpy as np
 
 from content.providers.embeddings import EmbeddingProvider, VectorIndex
 from content.providers.text.plan import attribute_label, attribute_value
-from livestream.engine import (
-    LOW_STOCK_THRESHOLD,
-    TEMPLATES,
-    ProductFacts,
-    ProductNames,
-    RundownItem,
-    format_money,
-)
-from locales import get_locale
+from livestream.host.names import ProductNames
+from livestream.host.script import LOW_STOCK_THRESHOLD
+from livestream.host.state import ProductFacts, RundownItem
+from locales import Locale, get_locale
+from locales.scripts import CJK_CHAR, CJK_RUN
 from trust.compliance import check_compliance
 from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
 
-# Calibrated on the labelled questions in tests/livestream/test_answers.py (see the report in
+# Calibrated on the labelled questions in tests/livestream/host/test_answers.py (see the report in
 # bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.
 ANSWER_THRESHOLD = 0.58
 # A question about a fact's topic ("how much" for the price) adds this much.
@@ -55,11 +51,10 @@ MAX_QUESTION_CHARS = 300
 SEARCH_DEPTH = 8
 QUESTION_CACHE_SIZE = 512
 
+# The two languages answers are written in: every fact is indexed in both, and a question
+# is answered in its own language. Inside this module a language is its locale's code.
 ZH = "zh-CN"
 EN = "en"
-
-CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Question words that say nothing about which fact is meant.
 STOPWORDS = frozenset(
@@ -294,17 +289,22 @@ def attribute_topic(name: str) -> str | None:
     return None
 
 
-def question_locale(question: str, fallback: str) -> str:
+def question_locale(question: str, fallback: Locale) -> Locale:
     """The language to answer in: the question's, else the room's."""
+    return get_locale(_question_language(question, _language(fallback)))
+
+
+def _question_language(question: str, fallback: str) -> str:
     if CJK_CHAR.search(question):
         return ZH
     if re.search(r"[A-Za-z]", question):
         return EN
-    return normalise_locale(fallback)
+    return fallback
 
 
-def normalise_locale(locale: str) -> str:
-    return ZH if locale.strip().lower().startswith("zh") else EN
+def _language(locale: Locale) -> str:
+    """Which of the two answer languages serves ``locale``."""
+    return ZH if locale.language == "zh" else EN
 
 
 def content_tokens(text: str) -> frozenset[str]:
@@ -342,12 +342,6 @@ def _clean(value: str) -> str:
     return " ".join(str(value).split()).rstrip(".。;；")
 
 
-def _join_en(values: Sequence[str]) -> str:
-    if len(values) <= 1:
-        return "".join(values)
-    return ", ".join(values[:-1]) + " and " + values[-1]
-
-
 def _possessive(title: str) -> str:
     return f"{title}'" if title.endswith("s") else f"{title}'s"
 
@@ -356,45 +350,46 @@ def _plural(label: str) -> str:
     return label if label.endswith("s") else f"{label}s"
 
 
-def fact_sentences(facts: ProductFacts, locale: str) -> list[FactSentence]:
+def fact_sentences(facts: ProductFacts, locale: Locale) -> list[FactSentence]:
     """Each catalog fact of a product as one short, speakable sentence in `locale`."""
-    lang = normalise_locale(locale)
-    title = _clean(facts.title) or ("这款" if lang == ZH else "This product")
+    return _fact_sentences(facts, _language(locale))
+
+
+def _fact_sentences(facts: ProductFacts, lang: str) -> list[FactSentence]:
+    locale = get_locale(lang)
+    phrases = locale.phrases("answers")
+    title = _clean(facts.title) or phrases["this_product"][0]
     out: list[FactSentence] = []
 
     def add(key: str, text: str, short: str, topics: Iterable[str]) -> None:
         out.append(FactSentence(facts.id, key, lang, text, short, frozenset(topics)))
 
+    def said(key: str, **values: str) -> tuple[str, str]:
+        text, short = phrases[key]
+        return text.format(title=title, **values), short.format(title=title, **values)
+
     if facts.price is not None:
-        price = format_money(Decimal(facts.price), facts.currency, lang)
-        if lang == ZH:
-            add("price", f"{title}的价格是{price}。", f"价格是{price}。", ("price", "deal"))
-        else:
-            add("price", f"{title} costs {price}.", f"It costs {price}.", ("price", "deal"))
+        price = locale.format_money(Decimal(facts.price), facts.currency)
+        add("price", *said("price", price=price), ("price", "deal"))
         compare_at = facts.compare_at_price
         if compare_at is not None and Decimal(compare_at) > Decimal(facts.price) >= 0:
-            was = format_money(Decimal(compare_at), facts.currency, lang)
-            if lang == ZH:
-                add(
-                    "deal",
-                    f"{title}今天{price}，原价{was}。",
-                    f"今天{price}，原价{was}。",
-                    ("deal",),
-                )
-            else:
-                add(
-                    "deal",
-                    f"{title} is {price} today, down from {was}.",
-                    f"It's {price} today, down from {was}.",
-                    ("deal",),
-                )
+            was = locale.format_money(Decimal(compare_at), facts.currency)
+            add("deal", *said("deal", price=price, was=was), ("deal",))
     if facts.stock is not None:
-        out.append(_stock_sentence(facts.id, title, facts.stock, lang))
+        stock = facts.stock
+        key = (
+            "sold_out"
+            if stock <= 0
+            else "low_stock"
+            if stock <= LOW_STOCK_THRESHOLD
+            else "in_stock"
+        )
+        add("stock", *said(key, stock=str(stock)), ("stock",))
     for name, raw_value in facts.attributes.items():
         value = _clean(attribute_value(str(name), str(raw_value)))
         if not value:
             continue
-        out.append(_attribute_sentence(facts.id, title, str(name), value, lang))
+        out.append(_attribute_sentence(facts.id, title, str(name), value, locale))
     for number, line in enumerate(facts.approved_copy):
         text = " ".join(line.split())
         # Approved copy is said as written, so only in the language it was written in.
@@ -403,31 +398,11 @@ def fact_sentences(facts: ProductFacts, locale: str) -> list[FactSentence]:
     return out
 
 
-def _stock_sentence(product_id: int, title: str, stock: int, lang: str) -> FactSentence:
-    if stock <= 0:
-        texts = (
-            (f"{title}暂时卖完了。", "这款暂时卖完了。")
-            if lang == ZH
-            else (f"{title} is sold out right now.", "It's sold out right now.")
-        )
-    elif stock <= LOW_STOCK_THRESHOLD:
-        texts = (
-            (f"{title}库存只剩{stock}件。", f"库存只剩{stock}件。")
-            if lang == ZH
-            else (f"{title} has only {stock} left in stock.", f"Only {stock} left in stock.")
-        )
-    else:
-        texts = (
-            (f"{title}有现货。", "这款有现货。")
-            if lang == ZH
-            else (f"{title} is in stock.", "It's in stock.")
-        )
-    return FactSentence(product_id, "stock", lang, texts[0], texts[1], frozenset({"stock"}))
-
-
 def _attribute_sentence(
-    product_id: int, title: str, name: str, value: str, lang: str
+    product_id: int, title: str, name: str, value: str, locale: Locale
 ) -> FactSentence:
+    lang = _language(locale)
+    phrases = locale.phrases("answers")
     topic = attribute_topic(name)
     topics = frozenset({topic} if topic else ())
     key = f"attribute:{name}"
@@ -438,16 +413,13 @@ def _attribute_sentence(
     else:
         label = attribute_label(name) or name
     options = [part for part in VARIANT_SEPARATOR.split(value) if part]
+    values = {"title": title, "label": label, "labels": _plural(label), "value": value}
     if topic in VARIANT_TOPICS and len(options) > 1:
-        if lang == ZH:
-            listed = "、".join(options)
-            text, short = f"{title}有这些{label}可选：{listed}。", f"有这些{label}可选：{listed}。"
-        else:
-            listed = _join_en(options)
-            text = f"{title} comes in these {_plural(label)}: {listed}."
-            short = f"It comes in these {_plural(label)}: {listed}."
-    elif lang == ZH:
-        text, short = f"{title}的{label}是{value}。", f"{label}是{value}。"
+        joiner = phrases.get("variant_joiner")  # "红、蓝、绿" lists without a last "和"
+        listed = joiner[0].join(options) if joiner else locale.join(options)
+        text, short = (phrase.format(listed=listed, **values) for phrase in phrases["variants"])
+    elif "attribute" in phrases:
+        text, short = (phrase.format(**values) for phrase in phrases["attribute"])
     else:
         text, short = _attribute_sentence_en(title, topic, label, value)
     return FactSentence(product_id, key, lang, text, short[:1].upper() + short[1:], topics)
@@ -542,9 +514,9 @@ class AnswerIndex:
     it, so ``update`` after a catalog change embeds only attributes and copy that changed.
     """
 
-    def __init__(self, embeddings: EmbeddingProvider, *, locale: str = EN) -> None:
+    def __init__(self, embeddings: EmbeddingProvider, *, locale: Locale | None = None) -> None:
         self.embeddings = embeddings
-        self.locale = normalise_locale(locale)
+        self.locale = _language(locale) if locale is not None else EN
         self._facts: dict[int, ProductFacts] = {}
         self._sentences: dict[tuple[int, str], dict[str, FactSentence]] = {}
         self._entries: dict[str, _Entry] = {}
@@ -570,7 +542,7 @@ class AnswerIndex:
         facts_by_product: Mapping[int, ProductFacts],
         *,
         embeddings: EmbeddingProvider,
-        locale: str = EN,
+        locale: Locale | None = None,
     ) -> AnswerIndex:
         index = cls(embeddings, locale=locale)
         index.update(facts_by_product)
@@ -602,7 +574,7 @@ class AnswerIndex:
                 self._facts[facts.id] = facts
                 for lang in (EN, ZH):
                     self._sentences[(facts.id, lang)] = {
-                        sentence.key: sentence for sentence in fact_sentences(facts, lang)
+                        sentence.key: sentence for sentence in _fact_sentences(facts, lang)
                     }
                 new_entries = self._add_entries(facts)
                 if new_entries != old_entries or before is None or before.title != facts.title:
@@ -735,7 +707,7 @@ class AnswerIndex:
         if k <= 0 or not self._entries:
             return []
         question = question[:MAX_QUESTION_CHARS]
-        lang = question_locale(question, self.locale)
+        lang = _question_language(question, self.locale)
         focus = self.focus_product(question, product_id)
         topics = question_topics(question)
         tokens = content_tokens(question)
@@ -827,8 +799,10 @@ class Answer:
     relevance: float = 0.0
 
 
-def team_line(locale: str) -> str:
-    return TEMPLATES[normalise_locale(locale)]["answer_no_context"][0]
+def team_line(locale: Locale) -> str:
+    """ "I'll ask the team", as the host says it when no fact answers."""
+    line: str = locale.phrases("host")["answer_no_context"][0]
+    return line
 
 
 def grounding_facts(facts: ProductFacts) -> Facts:
@@ -863,7 +837,7 @@ def deal_beyond_policy(facts: ProductFacts | None, max_discount_pct: Decimal | N
 
 
 def safe_to_say(
-    text: str, facts: ProductFacts, *, locale: str, max_discount_pct: Decimal | None = None
+    text: str, facts: ProductFacts, *, locale: Locale, max_discount_pct: Decimal | None = None
 ) -> bool:
     """Grounded in the product's facts, compliant, and quoting no price but the catalog's.
 
@@ -872,20 +846,17 @@ def safe_to_say(
     """
     checked = grounding_facts(facts)
     if any(
-        finding.severity == "error"
-        for finding in check_grounding(text, checked, locale=get_locale(locale))
+        finding.severity == "error" for finding in check_grounding(text, checked, locale=locale)
     ):
         return False
-    findings = check_compliance(
-        text, locale=get_locale(locale), evidence=evidence_from_facts(checked)
-    )
+    findings = check_compliance(text, locale=locale, evidence=evidence_from_facts(checked))
     if any(finding.severity == "error" for finding in findings):
         return False
     # Approved copy counts as a fact for the checker; a stale price in it must still not be said.
     allowed = {Decimal(p) for p in (facts.price, facts.compare_at_price) if p is not None}
     if deal_beyond_policy(facts, max_discount_pct):
         allowed.discard(Decimal(facts.compare_at_price or 0))
-    for quantity in extract_quantities(text, currency=facts.currency, locale=get_locale(locale)):
+    for quantity in extract_quantities(text, currency=facts.currency, locale=locale):
         if quantity.kind == "price" and quantity.value not in allowed:
             return False
         if (
@@ -903,7 +874,7 @@ def answer_question(
     index: AnswerIndex,
     current_product_id: int | None,
     facts_by_product: Mapping[int, ProductFacts],
-    locale: str,
+    locale: Locale,
     threshold: float = ANSWER_THRESHOLD,
     max_discount_pct: Decimal | None = None,
 ) -> Answer:
@@ -914,7 +885,7 @@ def answer_question(
     """
     index.update(facts_by_product)  # cheap when nothing changed; keeps prices fresh
     question = question[:MAX_QUESTION_CHARS]
-    lang = question_locale(question, locale)
+    lang = _question_language(question, _language(locale))
     focus = index.focus_product(question, current_product_id)
     # Another product's fact answers only when the question describes it ("anything in
     # navy?"): "what's the warranty?" during the mug is about the mug, not the lamp.
@@ -959,7 +930,7 @@ def answer_question(
     joiner = "" if lang == ZH else " "
     candidates = [joiner.join(forms), forms[0], first.fact.text]
     for text in dict.fromkeys(candidates):
-        if safe_to_say(text, facts, locale=lang, max_discount_pct=max_discount_pct):
+        if safe_to_say(text, facts, locale=get_locale(lang), max_discount_pct=max_discount_pct):
             used = tuple(chosen) if text == candidates[0] else (first.fact,)
             return Answer(
                 text=text,
@@ -974,7 +945,7 @@ def answer_question(
 
 def _ask_team(lang: str, product_id: int | None, relevance: float) -> Answer:
     return Answer(
-        text=team_line(lang),
+        text=team_line(get_locale(lang)),
         grounded=False,
         used_facts=(),
         product_id=product_id,
