@@ -69,27 +69,3 @@ def product_assets(store: Store, product_pk: int) -> tuple[Product | None, dict[
     for asset in Asset.objects.filter(store=store, product=product).order_by("locale", "variant"):
         grouped[asset.kind].append(asset)
     return product, dict(grouped)
-
-
-def approved_copy_lines(
-    *, store: Store, product_ids: list[int], locale: str
-) -> dict[int, list[str]]:
-    """The bullets of each product's newest approved copy in ``locale``, for the live host.
-
-    Only approved copy may be spoken (the trust layer's rule); a product without any has no
-    lines here and the host talks from catalog facts alone.
-    """
-    lines: dict[int, list[str]] = {}
-    approved = Asset.objects.filter(
-        store=store,
-        product_id__in=product_ids,
-        kind="copy",
-        locale=locale,
-        review_state="approved",
-    ).order_by("product_id", "-version", "-created_at")
-    for asset in approved.only("product_id", "text"):
-        if asset.product_id in lines or not isinstance(asset.text, dict):
-            continue
-        bullets = asset.text.get("bullets") or []
-        lines[asset.product_id] = [str(line) for line in bullets if str(line).strip()]
-    return lines

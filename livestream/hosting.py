@@ -16,7 +16,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from content.providers.registry import get_backend
+from content import facade as content_facade
 from livestream.host.answers import AnswerIndex, answer_question
 from livestream.host.engine import ProductFacts
 from livestream.models import LiveRoom, RoomStatus
@@ -41,7 +41,7 @@ class CatalogAnswerer:
         self.locale = get_locale(room.locale)
         self.max_discount_pct = Decimal(room.max_discount_pct)
         # SHOP_AI_PROVIDERS["embeddings"], built once per process and shared by every room.
-        self.embeddings = get_backend("embeddings")
+        self.embeddings = content_facade.embeddings_backend()
         self.index = AnswerIndex.build(facts, embeddings=self.embeddings, locale=self.locale)
 
     def answer(

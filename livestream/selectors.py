@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
-from content.selectors import approved_copy_lines
+from content import facade as content_facade
 from livestream.host.state import Policy, ProductFacts, RundownItem
 from livestream.models import LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
@@ -68,7 +68,9 @@ def room_policy(room: LiveRoom) -> Policy:
 def product_facts(room: LiveRoom, product_ids: list[int]) -> dict[int, ProductFacts]:
     """Catalog facts read now, so prices and stock the host says are never stale."""
     products = catalog_facade.products_facts(store_id=room.store_id, product_ids=product_ids)
-    copy = approved_copy_lines(store=room.store, product_ids=product_ids, locale=room.locale)
+    copy = content_facade.approved_copy_lines(
+        store_id=room.store_id, product_ids=product_ids, locale=room.locale
+    )
     return {
         product.id: ProductFacts(
             id=product.id,
@@ -78,7 +80,7 @@ def product_facts(room: LiveRoom, product_ids: list[int]) -> dict[int, ProductFa
             compare_at_price=product.compare_at_price,
             stock=product.stock,
             attributes=_speakable_attributes(product),
-            approved_copy=copy.get(product.id, []),
+            approved_copy=list(copy.get(product.id, ())),
         )
         for product in products.values()
     }

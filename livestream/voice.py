@@ -7,8 +7,7 @@ import re
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from content.providers.registry import get_speech_backend
-from content.providers.speech import split_sentences
+from content import facade as content_facade
 from trust.labels import aigc_metadata, label_wav
 
 # A room whose voice is one of these names speaks with that engine; any other voice (or
@@ -30,7 +29,9 @@ class RoomVoice:
     def __init__(self, *, locale: str, backend: str = "", room_slug: str = "") -> None:
         self.locale = locale
         # The same backend, with the same OPTIONS, as the pipeline's voice stage.
-        self.provider = get_speech_backend(locale, backend=SPEECH_BACKENDS.get(backend, ""))
+        self.provider = content_facade.speech_backend(
+            locale, backend=SPEECH_BACKENDS.get(backend, "")
+        )
         self.aigc = aigc_metadata(producer="Shop AI", produce_id=f"live:{room_slug or 'room'}")
 
     def warm_up(self) -> None:
@@ -38,7 +39,7 @@ class RoomVoice:
         self.render("Hello." if not self.locale.startswith("zh") else "你好。")
 
     def sentences(self, text: str) -> list[str]:
-        return split_sentences(text, self.locale) or [text]
+        return content_facade.split_sentences(text, self.locale) or [text]
 
     def render(self, sentence: str) -> tuple[bytes, float]:
         result = self.provider.synthesize(sentence, locale=self.locale)

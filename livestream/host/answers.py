@@ -27,8 +27,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from content.providers.embeddings import EmbeddingProvider, VectorIndex
-from content.providers.text.plan import attribute_label, attribute_value
+from content.facade import EmbeddingProvider, VectorIndex, attribute_label, attribute_value
 from livestream.host.names import ProductNames
 from livestream.host.script import LOW_STOCK_THRESHOLD
 from livestream.host.state import ProductFacts, RundownItem

@@ -17,8 +17,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from config.asgi import application
 
+from config.asgi import application
 from livestream import services
 from livestream.models import LiveRoom
 from livestream.protocol import MAX_FRAME_CHARS, STUDIO_FRAMES, VIEWER_FRAMES, protocol_schema
