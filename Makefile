@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PIP    := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 
-.PHONY: demo test venv venv-dev browser lint typecheck security audit schema serve worker bench clean
+.PHONY: demo test venv venv-dev browser lint imports typecheck security audit schema serve worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ demo: venv
 	$(BIN)/python manage.py serve_embedded --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, type-check, migration and schema checks, then the whole suite
-test: venv-dev browser lint typecheck security
+test: venv-dev browser lint imports typecheck security
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 	$(BIN)/pytest
 
@@ -46,12 +46,16 @@ lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## imports: the rooms' import contracts (pyproject.toml, ARCHITECTURE.md)
+imports: venv-dev
+	$(BIN)/lint-imports --no-cache
+
 typecheck: venv-dev
 	$(BIN)/mypy .
 
 ## security: bandit over the app code, failing on high-severity findings only
 security: venv-dev
-	$(BIN)/bandit -q -r shop_ai catalog content livestream trust -lll
+	$(BIN)/bandit -q -r config shop_ai catalog content livestream webhooks trust locales -lll
 
 ## audit: known vulnerabilities in the installed packages (needs PyPI's JSON API; not in `test`)
 ## IDs waived in audit-waivers.txt (first word of each line) are ignored. pip-audit skips a
