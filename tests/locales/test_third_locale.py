@@ -53,7 +53,8 @@ def test_one_registered_locale_gets_copy_and_host_lines(french: Locale) -> None:
     engine = HostEngine(rundown, Policy(Decimal(30)), facts, seed=3, locale=get_locale("fr"))
     said = [action.text for step in range(120) for action in engine.step(step / 2) if action.text]
 
-    assert copy.headline and "Ceramic Coffee Mug" in copy.as_text()
+    assert copy.headline
+    assert "Ceramic Coffee Mug" in copy.as_text()
     assert copy.long_description.startswith(("Voici", "Découvrez", "Nous vous présentons"))
     assert said[0] == FRENCH_HOST["disclosure"][0]
     assert f"Voici {MUG.title}." in said
