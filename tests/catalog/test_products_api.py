@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from catalog.api import PRODUCT_COLUMNS, ProductSerializer, product_outputs, product_rows
+from catalog.api.products import PRODUCT_COLUMNS, ProductSerializer, product_outputs, product_rows
 from catalog.models import Product
 from tests.conftest import Actor
 from tests.factories import make_product

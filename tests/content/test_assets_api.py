@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from content.api import ASSET_COLUMNS, AssetSerializer, asset_outputs
+from content.api.assets import ASSET_COLUMNS, AssetSerializer, asset_outputs
 from content.models import Asset
 from content.providers.text import product_copy
 from tests.conftest import Actor

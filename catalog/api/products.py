@@ -1,4 +1,4 @@
-"""REST API for products and imports. Views validate, call one service, and serialize."""
+"""REST API for products: list, read, upsert by SKU, bulk upsert, delete, CSV export."""
 
 from __future__ import annotations
 
@@ -8,24 +8,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog import selectors, services
+from catalog.api.imports import RowErrorSerializer
 from catalog.formats import iter_csv_export
 from catalog.formats.fields import CENT, single_line
-from catalog.models import ImportJob, ImportPolicy, Product, ProductImage, ProductVariant
+from catalog.models import Product, ProductImage, ProductVariant
 from catalog.services import record_from_product
 from shop_ai.api.output import datetime_writer, decimal_string, media_url_writer
 from shop_ai.api.views import StoreScopedViewSet
@@ -299,57 +298,6 @@ class UpsertResultSerializer(serializers.Serializer[Any]):
     unchanged = serializers.IntegerField()
 
 
-class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
-    # null for an uploaded file: the column's "" is not a URI.
-    source_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = ImportJob
-        fields = [
-            "id",
-            "status",
-            "source_name",
-            "source_url",
-            "requested_format",
-            "detected_format",
-            "policy",
-            "rows_seen",
-            "created_count",
-            "updated_count",
-            "unchanged_count",
-            "rejected_count",
-            "error_code",
-            "error_message",
-            "cancel_requested",
-            "created_at",
-            "started_at",
-            "finished_at",
-            "seconds",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_source_url(self, job: ImportJob) -> str | None:
-        return job.source_url or None
-
-
-class ImportCreateSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(required=False)
-    source_url = serializers.URLField(required=False, max_length=2048)
-    format = serializers.CharField(required=False, default="auto")
-    policy = serializers.ChoiceField(
-        choices=ImportPolicy.choices, default=ImportPolicy.SKIP_INVALID
-    )
-
-
-class RowErrorSerializer(serializers.Serializer[Any]):
-    row_number = serializers.IntegerField()
-    column = serializers.CharField()
-    value = serializers.CharField()
-    message = serializers.CharField()
-    sku = serializers.CharField()
-
-
 # --- Views --------------------------------------------------------------------------------
 
 
@@ -530,45 +478,3 @@ class ProductViewSet(
 def _csv_rows(products: Any) -> Iterator[str]:
     """Our CSV format (re-importable), one product at a time."""
     return iter_csv_export(record_from_product(p) for p in products.iterator(chunk_size=500))
-
-
-class ImportViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    StoreScopedViewSet[ImportJob],
-):
-    """Catalog imports: upload a file (multipart) or give a URL; poll the job."""
-
-    serializer_class = ImportJobSerializer
-    queryset = ImportJob.objects.all()
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(request=ImportCreateSerializer, responses={202: ImportJobSerializer})
-    def create(self, request: Request) -> Response:
-        serializer = ImportCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        job = services.import_create(
-            store=self.store,
-            upload=data.get("file"),
-            source_url=data.get("source_url", ""),
-            requested_format=data["format"],
-            policy=data["policy"],
-            created_by=request.user if isinstance(request.user, User) else None,
-        )
-        job.refresh_from_db()
-        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
-
-    @extend_schema(responses=RowErrorSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def errors(self, request: Request, pk: str) -> Response:
-        """The row-level error report, paged."""
-        rows = selectors.import_errors(self.get_object())
-        page = self.paginate_queryset(rows)  # type: ignore[arg-type]
-        return self.get_paginated_response(RowErrorSerializer(page, many=True).data)
-
-    @extend_schema(request=None, responses=ImportJobSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str) -> Response:
-        job = services.import_cancel(job=self.get_object())
-        return Response(ImportJobSerializer(job).data)

@@ -1,0 +1,315 @@
+"""REST API for generated assets: list, read, review, edit copy, versions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from content import review
+from content.models import (
+    Asset,
+    AssetKind,
+    ReviewState,
+)
+from content.providers.text import product_copy as copy_schema
+from shop_ai.api.output import datetime_writer, decimal_string, media_url_writer
+from shop_ai.api.views import MAX_ID, StoreScopedViewSet, id_param
+from shop_ai.models import ApiKey
+
+
+class AssetSerializer(serializers.ModelSerializer[Asset]):
+    url = serializers.SerializerMethodField()
+    extra_url = serializers.SerializerMethodField()
+    is_stale = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Asset
+        fields = [
+            "id",
+            "product",
+            "job",
+            "kind",
+            "variant",
+            "locale",
+            "version",
+            "text",
+            "url",
+            "extra_url",
+            "mime_type",
+            "provider",
+            "model_name",
+            "params",
+            "input_hash",
+            "tokens_in",
+            "tokens_out",
+            "compute_seconds",
+            "money_usd",
+            "latency_s",
+            "findings",
+            "metadata",
+            "review_state",
+            "is_stale",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, asset: Asset) -> str | None:
+        return self._absolute(asset.file.url) if asset.file else None
+
+    def get_extra_url(self, asset: Asset) -> str | None:
+        return self._absolute(asset.extra_file.url) if asset.extra_file else None
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def to_representation(self, instance: Asset) -> dict[str, Any]:
+        """What DRF's generic path gives, field for field (a test holds the two equal), but
+        built directly by asset_outputs, which the list uses on plain rows."""
+        row = {column: getattr(instance, column) for column in ASSET_COLUMNS[:-1]}
+        row["product__content_hash"] = instance.product.content_hash
+        row["file"], row["extra_file"] = instance.file.name, instance.extra_file.name
+        return asset_outputs([row], request=self.context.get("request"))[0]
+
+
+# The columns AssetSerializer writes from, in its fields' order; the list reads just these,
+# as rows. Fields not named here are columns of the same name.
+_SOURCE_COLUMNS = {
+    "product": "product_id",
+    "job": "job_id",
+    "url": "file",
+    "extra_url": "extra_file",
+    "is_stale": "product_content_hash",  # compared with product__content_hash below
+}
+ASSET_COLUMNS = (
+    *(_SOURCE_COLUMNS.get(name, name) for name in AssetSerializer.Meta.fields),
+    "product__content_hash",  # for is_stale; last, as it is not the asset's own
+)
+MICRO_DOLLAR = Decimal("0.000001")  # money_usd's six places
+
+
+def asset_outputs(rows: list[dict[str, Any]], *, request: Any = None) -> list[dict[str, Any]]:
+    """AssetSerializer's output for rows of ASSET_COLUMNS (``QuerySet.values``).
+
+    A list page of model instances through DRF's fields, with a urljoin and an absolute
+    URI built per file, cost most of the asset list's CPU; rows cost a fraction.
+    """
+    url = media_url_writer(request.build_absolute_uri if request is not None else None)
+    written = datetime_writer()
+    return [
+        {
+            "id": row["id"],
+            "product": row["product_id"],
+            "job": row["job_id"],
+            "kind": row["kind"],
+            "variant": row["variant"],
+            "locale": row["locale"],
+            "version": row["version"],
+            "text": _served_text(row["kind"], row["text"]),
+            "url": url(row["file"]),
+            "extra_url": url(row["extra_file"]),
+            "mime_type": row["mime_type"],
+            "provider": row["provider"],
+            "model_name": row["model_name"],
+            "params": row["params"],
+            "input_hash": row["input_hash"],
+            "tokens_in": row["tokens_in"],
+            "tokens_out": row["tokens_out"],
+            "compute_seconds": float(row["compute_seconds"]),
+            "money_usd": decimal_string(row["money_usd"], MICRO_DOLLAR),
+            "latency_s": float(row["latency_s"]),
+            "findings": row["findings"],
+            "metadata": row["metadata"],
+            "review_state": row["review_state"],
+            "is_stale": row["product_content_hash"] != row["product__content_hash"],
+            "created_at": written(row["created_at"]),
+        }
+        for row in rows
+    ]
+
+
+def _served_text(kind: str, text: Any) -> Any:
+    if (
+        kind == AssetKind.COPY
+        and isinstance(text, dict)
+        and all(name in text for name in copy_schema.CORE_FIELDS)
+    ):
+        # Copy stored before schema 2 is served with the new fields empty, not missing.
+        return {**copy_schema.EXTRA_FIELD_DEFAULTS, **text}
+    return text
+
+
+ASSET_FILTERS = [
+    OpenApiParameter("product", int),
+    OpenApiParameter("kind", str, enum=AssetKind.values),
+    OpenApiParameter("locale", str),
+    OpenApiParameter(
+        "state", str, enum=[*ReviewState.values, "all"], description="Default: approved."
+    ),
+    OpenApiParameter("job", int),
+]
+
+
+class ReviewSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class BulkReviewSerializer(serializers.Serializer[Any]):
+    assets = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
+    )
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+
+
+class ShotSerializer(serializers.Serializer[Any]):
+    """One shot of the short video: what is shown, from which image, for how long."""
+
+    description = serializers.CharField(max_length=copy_schema.SHOT_DESCRIPTION_MAX_CHARS)
+    # DRF's metaclass moves declared fields off the class, so this does not shadow
+    # Field.source at run time; only the type checker sees the clash.
+    source = serializers.ChoiceField(choices=copy_schema.SHOT_SOURCES)  # type: ignore[assignment]
+    duration_s = serializers.FloatField(
+        min_value=copy_schema.SHOT_MIN_SECONDS, max_value=copy_schema.SHOT_MAX_SECONDS
+    )
+
+
+class CopyEditSerializer(serializers.Serializer[Any]):
+    headline = serializers.CharField(required=False, max_length=200)
+    short_description = serializers.CharField(required=False, max_length=1000)
+    bullets = serializers.ListField(child=serializers.CharField(max_length=300), required=False)
+    long_description = serializers.CharField(required=False, max_length=5000)
+    video_script = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False
+    )
+    # Search engines and the video have hard limits, so edits keep to them.
+    seo_title = serializers.CharField(required=False, max_length=copy_schema.SEO_TITLE_MAX_CHARS)
+    seo_description = serializers.CharField(
+        required=False, max_length=copy_schema.SEO_DESCRIPTION_MAX_CHARS
+    )
+    keywords = serializers.ListField(
+        child=serializers.CharField(max_length=copy_schema.KEYWORD_MAX_CHARS),
+        required=False,
+        max_length=copy_schema.KEYWORDS_MAX,
+        help_text="Stored lower-case, each once.",
+    )
+    shot_list = ShotSerializer(
+        many=True, required=False, help_text="Durations total 15 to 30 seconds."
+    )
+
+    def validate_keywords(self, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(" ".join(k.lstrip("#").split()).lower() for k in value))
+
+    def validate_shot_list(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # The PATCH is validated partially, which DRF passes on to each shot: check whole shots.
+        fields = set(ShotSerializer().fields)
+        if any(set(shot) != fields for shot in value):
+            raise serializers.ValidationError(f"Each shot needs {', '.join(sorted(fields))}.")
+        if not copy_schema.SHOTS_MIN <= len(value) <= copy_schema.SHOTS_MAX:
+            raise serializers.ValidationError(
+                f"Give {copy_schema.SHOTS_MIN} to {copy_schema.SHOTS_MAX} shots."
+            )
+        total = sum(shot["duration_s"] for shot in value)
+        low, high = copy_schema.VIDEO_MIN_SECONDS, copy_schema.VIDEO_MAX_SECONDS
+        if not low <= round(total, 3) <= high:
+            raise serializers.ValidationError(
+                f"The shots last {total:g} s; the video runs {low:g} to {high:g} s."
+            )
+        return [dict(shot) for shot in value]
+
+
+def _actor(request: Request) -> dict[str, Any]:
+    user = request.user if isinstance(request.user, User) else None
+    api_key = request.auth if isinstance(request.auth, ApiKey) else None
+    return {"user": user, "label": review.actor_label(user=user, api_key=api_key)}
+
+
+class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScopedViewSet[Asset]):
+    """Generated assets with download URLs, provenance, cost and review state.
+
+    Lists show approved assets unless ``state`` asks for another (``draft``,
+    ``rejected`` or ``all``): only approved content is published by default.
+    """
+
+    serializer_class = AssetSerializer
+    queryset = Asset.objects.select_related("product")
+
+    def get_queryset(self) -> Any:
+        assets = super().get_queryset()
+        params = self.request.query_params
+        state = params.get("state", ReviewState.APPROVED if self.action == "list" else "all")
+        filters = {
+            "product_id": id_param(params, "product"),
+            "kind": params.get("kind"),
+            "locale": params.get("locale"),
+            "review_state": None if state == "all" else state,
+            "job_id": id_param(params, "job"),
+        }
+        return assets.filter(**{k: v for k, v in filters.items() if v})
+
+    @extend_schema(parameters=ASSET_FILTERS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rows = self.filter_queryset(self.get_queryset()).values(*ASSET_COLUMNS)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(asset_outputs(list(rows), request=request))
+        return self.get_paginated_response(asset_outputs(page, request=request))
+
+    @extend_schema(request=ReviewSerializer, responses=AssetSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = review.asset_approve(
+            asset=self.get_object(), note=serializer.validated_data["note"], **_actor(request)
+        )
+        return Response(AssetSerializer(asset, context={"request": request}).data)
+
+    @extend_schema(request=ReviewSerializer, responses=AssetSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asset = review.asset_reject(
+            asset=self.get_object(), note=serializer.validated_data["note"], **_actor(request)
+        )
+        return Response(AssetSerializer(asset, context={"request": request}).data)
+
+    @extend_schema(request=CopyEditSerializer, responses={201: AssetSerializer})
+    def partial_update(self, request: Request, pk: str) -> Response:
+        """Edit a copy asset: makes a new draft version; the old one is kept."""
+        serializer = CopyEditSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        edited = review.asset_edit_text(
+            asset=self.get_object(), changes=serializer.validated_data, **_actor(request)
+        )
+        return Response(
+            AssetSerializer(edited, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(responses=AssetSerializer(many=True))
+    # One asset's versions, oldest first: a short list, answered whole rather than paged.
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def versions(self, request: Request, pk: str) -> Response:
+        versions = review.asset_versions(self.get_object())
+        return Response(AssetSerializer(versions, many=True, context={"request": request}).data)
+
+    @extend_schema(request=BulkReviewSerializer, responses=AssetSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="bulk-review")
+    def bulk_review(self, request: Request) -> Response:
+        serializer = BulkReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assets = review.assets_review_bulk(
+            store=self.store,
+            asset_ids=serializer.validated_data["assets"],
+            approve=serializer.validated_data["decision"] == "approve",
+            **_actor(request),
+        )
+        return Response(AssetSerializer(assets, many=True, context={"request": request}).data)
