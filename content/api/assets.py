@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -18,133 +17,10 @@ from content.models import (
     AssetKind,
     ReviewState,
 )
+from content.outputs import ASSET_COLUMNS, AssetSerializer, asset_outputs
 from content.providers.text import product_copy as copy_schema
-from shop_ai.api.output import datetime_writer, decimal_string, media_url_writer
 from shop_ai.api.views import MAX_ID, StoreScopedViewSet, id_param
 from shop_ai.models import ApiKey
-
-
-class AssetSerializer(serializers.ModelSerializer[Asset]):
-    url = serializers.SerializerMethodField()
-    extra_url = serializers.SerializerMethodField()
-    is_stale = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Asset
-        fields = [
-            "id",
-            "product",
-            "job",
-            "kind",
-            "variant",
-            "locale",
-            "version",
-            "text",
-            "url",
-            "extra_url",
-            "mime_type",
-            "provider",
-            "model_name",
-            "params",
-            "input_hash",
-            "tokens_in",
-            "tokens_out",
-            "compute_seconds",
-            "money_usd",
-            "latency_s",
-            "findings",
-            "metadata",
-            "review_state",
-            "is_stale",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    def get_url(self, asset: Asset) -> str | None:
-        return self._absolute(asset.file.url) if asset.file else None
-
-    def get_extra_url(self, asset: Asset) -> str | None:
-        return self._absolute(asset.extra_file.url) if asset.extra_file else None
-
-    def _absolute(self, url: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
-
-    def to_representation(self, instance: Asset) -> dict[str, Any]:
-        """What DRF's generic path gives, field for field (a test holds the two equal), but
-        built directly by asset_outputs, which the list uses on plain rows."""
-        row = {column: getattr(instance, column) for column in ASSET_COLUMNS[:-1]}
-        row["product__content_hash"] = instance.product.content_hash
-        row["file"], row["extra_file"] = instance.file.name, instance.extra_file.name
-        return asset_outputs([row], request=self.context.get("request"))[0]
-
-
-# The columns AssetSerializer writes from, in its fields' order; the list reads just these,
-# as rows. Fields not named here are columns of the same name.
-_SOURCE_COLUMNS = {
-    "product": "product_id",
-    "job": "job_id",
-    "url": "file",
-    "extra_url": "extra_file",
-    "is_stale": "product_content_hash",  # compared with product__content_hash below
-}
-ASSET_COLUMNS = (
-    *(_SOURCE_COLUMNS.get(name, name) for name in AssetSerializer.Meta.fields),
-    "product__content_hash",  # for is_stale; last, as it is not the asset's own
-)
-MICRO_DOLLAR = Decimal("0.000001")  # money_usd's six places
-
-
-def asset_outputs(rows: list[dict[str, Any]], *, request: Any = None) -> list[dict[str, Any]]:
-    """AssetSerializer's output for rows of ASSET_COLUMNS (``QuerySet.values``).
-
-    A list page of model instances through DRF's fields, with a urljoin and an absolute
-    URI built per file, cost most of the asset list's CPU; rows cost a fraction.
-    """
-    url = media_url_writer(request.build_absolute_uri if request is not None else None)
-    written = datetime_writer()
-    return [
-        {
-            "id": row["id"],
-            "product": row["product_id"],
-            "job": row["job_id"],
-            "kind": row["kind"],
-            "variant": row["variant"],
-            "locale": row["locale"],
-            "version": row["version"],
-            "text": _served_text(row["kind"], row["text"]),
-            "url": url(row["file"]),
-            "extra_url": url(row["extra_file"]),
-            "mime_type": row["mime_type"],
-            "provider": row["provider"],
-            "model_name": row["model_name"],
-            "params": row["params"],
-            "input_hash": row["input_hash"],
-            "tokens_in": row["tokens_in"],
-            "tokens_out": row["tokens_out"],
-            "compute_seconds": float(row["compute_seconds"]),
-            "money_usd": decimal_string(row["money_usd"], MICRO_DOLLAR),
-            "latency_s": float(row["latency_s"]),
-            "findings": row["findings"],
-            "metadata": row["metadata"],
-            "review_state": row["review_state"],
-            "is_stale": row["product_content_hash"] != row["product__content_hash"],
-            "created_at": written(row["created_at"]),
-        }
-        for row in rows
-    ]
-
-
-def _served_text(kind: str, text: Any) -> Any:
-    if (
-        kind == AssetKind.COPY
-        and isinstance(text, dict)
-        and all(name in text for name in copy_schema.CORE_FIELDS)
-    ):
-        # Copy stored before schema 2 is served with the new fields empty, not missing.
-        return {**copy_schema.EXTRA_FIELD_DEFAULTS, **text}
-    return text
-
 
 ASSET_FILTERS = [
     OpenApiParameter("product", int),
