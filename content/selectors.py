@@ -6,8 +6,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, FloatField, IntegerField, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, FloatField, IntegerField, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from catalog.models import Product
 from content.models import Asset, GenerationJob, GenerationStage, StageName
@@ -93,3 +93,20 @@ def approved_copy_lines(
         bullets = asset.text.get("bullets") or []
         lines[asset.product_id] = [str(line) for line in bullets if str(line).strip()]
     return lines
+
+
+def usage_by_day(store: Store) -> QuerySet[Asset, dict[str, Any]]:
+    """What generation cost the store: one row per day and provider, newest day first."""
+    return (
+        Asset.objects.filter(store=store)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "provider")
+        .annotate(
+            assets=Count("id"),
+            tokens_in=Sum("tokens_in"),
+            tokens_out=Sum("tokens_out"),
+            compute_seconds=Sum("compute_seconds"),
+            money_usd=Sum("money_usd"),
+        )
+        .order_by("-day", "provider")
+    )

@@ -12,11 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import review
-from content.models import (
-    Asset,
-    AssetKind,
-    ReviewState,
-)
+from content.models import Asset, AssetKind, ReviewState
 from content.outputs import ASSET_COLUMNS, AssetSerializer, asset_outputs
 from content.providers.text import product_copy as copy_schema
 from shop_ai.api.views import MAX_ID, StoreScopedViewSet, id_param

@@ -9,9 +9,7 @@ from rest_framework import mixins, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content.models import (
-    AuditEvent,
-)
+from content.models import AuditEvent
 from shop_ai.api.views import StoreScopedViewSet, id_param
 
 

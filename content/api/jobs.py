@@ -12,11 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import selectors, services
-from content.models import (
-    AssetKind,
-    GenerationJob,
-    GenerationStage,
-)
+from content.models import AssetKind, GenerationJob, GenerationStage
 from shop_ai.api.views import MAX_ID, StoreScopedViewSet
 
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content.models import (
-    Asset,
-)
+from content import selectors
+from content.models import Asset
 from shop_ai.api.views import StoreScopedGenericAPIView
 
 
@@ -36,17 +33,5 @@ class UsageView(StoreScopedGenericAPIView[Asset]):
 
     @extend_schema(responses=UsageRowSerializer(many=True))
     def get(self, request: Request) -> Response:
-        rows = (
-            self.get_queryset()
-            .annotate(day=TruncDate("created_at"))
-            .values("day", "provider")
-            .annotate(
-                assets=Count("id", filter=Q()),
-                tokens_in=Sum("tokens_in"),
-                tokens_out=Sum("tokens_out"),
-                compute_seconds=Sum("compute_seconds"),
-                money_usd=Sum("money_usd"),
-            )
-            .order_by("-day", "provider")
-        )
+        rows = selectors.usage_by_day(self.store)
         return Response(UsageRowSerializer(rows, many=True).data)

@@ -11,11 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import verify
-from content.models import (
-    Asset,
-    AssetKind,
-    ReviewState,
-)
+from content.models import Asset, AssetKind, ReviewState
 from shop_ai.api.views import StoreScopedGenericAPIView
 
 

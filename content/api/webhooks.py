@@ -11,10 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import webhooks
-from content.models import (
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from content.models import WebhookDelivery, WebhookEndpoint
 from shop_ai.api.views import StoreScopedViewSet
 
 

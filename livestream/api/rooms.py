@@ -13,11 +13,7 @@ from rest_framework.response import Response
 
 from livestream import services
 from livestream.api.sessions import SessionSummarySerializer
-from livestream.models import (
-    EventKind,
-    LiveRoom,
-    RundownEntry,
-)
+from livestream.models import EventKind, LiveRoom, RundownEntry
 from livestream.schedule import ScheduleError, validate_schedule
 from shop_ai.api.views import StoreScopedViewSet
 

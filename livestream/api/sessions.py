@@ -11,11 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from livestream.models import (
-    HostUtterance,
-    LiveSession,
-    ViewerQuestion,
-)
+from livestream.models import HostUtterance, LiveSession, ViewerQuestion
 from shop_ai.api.pagination import IdCursorPagination
 from shop_ai.api.views import StoreScopedViewSet, id_param
 
