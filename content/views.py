@@ -118,10 +118,6 @@ def _review_queue(store: Any, filters: Mapping[str, str]) -> QuerySet[Asset]:
     return assets.order_by("-created_at", "-pk")
 
 
-def _error_findings(asset: Asset) -> list[dict[str, Any]]:
-    return [f for f in asset.findings or [] if isinstance(f, dict) and f.get("severity") == "error"]
-
-
 def _neighbours(queue: QuerySet[Asset], asset: Asset) -> tuple[Asset | None, Asset | None]:
     """The queue's newer and older asset around ``asset`` (which may have left the queue)."""
     at, pk = asset.created_at, asset.pk
@@ -167,7 +163,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     for asset in page:
-        asset.error_count = len(_error_findings(asset))  # type: ignore[attr-defined]
+        asset.error_count = len(review.error_findings(asset))  # type: ignore[attr-defined]
     context = {
         "page": page,
         "filters": filters,
@@ -250,7 +246,7 @@ def _render_review(
         "asset": asset,
         "product": product,
         "variants": list(product.variants.all()),
-        "errors": _error_findings(asset),
+        "errors": review.error_findings(asset),
         "superseded": versions[-1] if versions[-1].pk != asset.pk else None,
         "versions": versions,
         "trail": trail,
@@ -287,14 +283,17 @@ def review_asset(request: HttpRequest, pk: int) -> HttpResponse:
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     note = request.POST.get("note", "").strip()
-    if _error_findings(asset) and not request.POST.get(CONFIRM_FINDINGS):
+    user = _user(request)
+    try:
+        review.asset_approve(
+            asset=asset, user=user, label=review.actor_label(user=user), note=note,
+            findings_checked=bool(request.POST.get(CONFIRM_FINDINGS)),
+        )  # fmt: skip
+    except review.FindingsUnchecked:
         return _render_review(
             request, asset, status=400, note=note,
             error="This asset has error findings: tick “I checked the findings” to approve it.",
         )  # fmt: skip
-    user = _user(request)
-    try:
-        review.asset_approve(asset=asset, user=user, label=review.actor_label(user=user), note=note)
     except DomainError as exc:
         return _render_review(request, asset, status=exc.status_code, error=exc.message)
     messages.success(
@@ -373,25 +372,21 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select some assets, then approve or reject them.")
         return redirect(_queue_url(filters))
     approve = action == "approve"
-    if approve and not request.POST.get(CONFIRM_FINDINGS):
-        flagged = [
-            a for a in Asset.objects.filter(store=store, pk__in=ids).select_related("product")
-            if _error_findings(a)
-        ]  # fmt: skip
-        if flagged:
-            names = ", ".join(f"{a.product.sku} {a.kind}" for a in flagged[:5])
-            messages.error(
-                request,
-                f"{len(flagged)} selected asset(s) have error findings ({names}): "
-                "tick “I checked the findings” to approve them.",
-            )
-            return redirect(_queue_url(filters))
     user = _user(request)
     try:
         done = review.assets_review_bulk(
             store=store, asset_ids=ids, approve=approve, user=user,
             label=review.actor_label(user=user),
+            findings_checked=bool(request.POST.get(CONFIRM_FINDINGS)),
         )  # fmt: skip
+    except review.FindingsUnchecked as exc:
+        names = ", ".join(f"{a.product.sku} {a.kind}" for a in exc.assets[:5])
+        messages.error(
+            request,
+            f"{len(exc.assets)} selected asset(s) have error findings ({names}): "
+            "tick “I checked the findings” to approve them.",
+        )
+        return redirect(_queue_url(filters))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(_queue_url(filters))

@@ -29,8 +29,15 @@ ASSET_FILTERS = [
 ]
 
 
+CHECKED_FINDINGS_HELP = (
+    "Approving an asset with error findings needs true: the reviewer checked them "
+    "(otherwise 400 findings_unchecked)."
+)
+
+
 class ReviewSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    checked_findings = serializers.BooleanField(default=False, help_text=CHECKED_FINDINGS_HELP)
 
 
 class BulkReviewSerializer(serializers.Serializer[Any]):
@@ -38,6 +45,7 @@ class BulkReviewSerializer(serializers.Serializer[Any]):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     decision = serializers.ChoiceField(choices=["approve", "reject"])
+    checked_findings = serializers.BooleanField(default=False, help_text=CHECKED_FINDINGS_HELP)
 
 
 class ShotSerializer(serializers.Serializer[Any]):
@@ -139,7 +147,10 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         asset = review.asset_approve(
-            asset=self.get_object(), note=serializer.validated_data["note"], **_actor(request)
+            asset=self.get_object(),
+            note=serializer.validated_data["note"],
+            findings_checked=serializer.validated_data["checked_findings"],
+            **_actor(request),
         )
         return Response(AssetSerializer(asset, context={"request": request}).data)
 
@@ -182,6 +193,7 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
             store=self.store,
             asset_ids=serializer.validated_data["assets"],
             approve=serializer.validated_data["decision"] == "approve",
+            findings_checked=serializer.validated_data["checked_findings"],
             **_actor(request),
         )
         return Response(AssetSerializer(assets, many=True, context={"request": request}).data)
