@@ -13,7 +13,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog import selectors, services
+from catalog.api.errors import (
+    FILE_TOO_LARGE,
+    IMPORT_FINISHED,
+    ONE_SOURCE,
+    UNKNOWN_FORMAT,
+    URL_REFUSED,
+)
 from catalog.models import ImportJob, ImportPolicy
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedViewSet
 
 
@@ -79,7 +87,13 @@ class ImportViewSet(
     queryset = ImportJob.objects.all()
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(request=ImportCreateSerializer, responses={202: ImportJobSerializer})
+    @extend_schema(
+        request=ImportCreateSerializer,
+        responses={
+            202: ImportJobSerializer,
+            **error_responses(ONE_SOURCE, UNKNOWN_FORMAT, FILE_TOO_LARGE, *URL_REFUSED),
+        },
+    )
     def create(self, request: Request) -> Response:
         serializer = ImportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -103,7 +117,10 @@ class ImportViewSet(
         page = self.paginate_queryset(rows)  # type: ignore[arg-type]
         return self.get_paginated_response(RowErrorSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=ImportJobSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: ImportJobSerializer, **error_responses(IMPORT_FINISHED)},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         job = services.import_cancel(job=self.get_object())

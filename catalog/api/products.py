@@ -16,14 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog import selectors, services
+from catalog.api.errors import SKU_TAKEN
 from catalog.api.imports import RowErrorSerializer
 from catalog.formats import iter_csv_export
 from catalog.formats.fields import single_line
 from catalog.models import Product
 from catalog.outputs import ProductSerializer, product_outputs
 from catalog.services import record_from_product
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedViewSet
-from shop_ai.errors import Conflict, DomainError
+from shop_ai.errors import DomainError
 
 MAX_BULK = 1_000
 
@@ -193,14 +195,17 @@ class ProductViewSet(
         self.check_object_permissions(request, row)
         return Response(product_outputs(selectors.with_children([row]))[0])
 
-    @extend_schema(request=ProductInputSerializer, responses={201: ProductSerializer})
+    @extend_schema(
+        request=ProductInputSerializer,
+        responses={201: ProductSerializer, **error_responses(SKU_TAKEN)},
+    )
     def create(self, request: Request) -> Response:
         serializer = ProductInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # The SKU as the import rules store it ("A  B" is "A B"), so a taken one is caught.
         sku = single_line(serializer.validated_data["sku"])
         if self.get_queryset().filter(sku=sku).exists():
-            raise Conflict("A product with this SKU exists; PATCH it instead.", code="sku_taken")
+            raise SKU_TAKEN("A product with this SKU exists; PATCH it instead.")
         _, errors = services.products_upsert_json(
             store=self.store, items=[_product_item(serializer.validated_data)]
         )

@@ -12,9 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import review
+from content.api import errors
 from content.models import Asset, AssetKind, ReviewState
 from content.outputs import ASSET_COLUMNS, AssetSerializer, asset_outputs
 from content.providers.text import product_copy as copy_schema
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import MAX_ID, StoreScopedViewSet, id_param
 from shop_ai.models import ApiKey
 
@@ -141,7 +143,13 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
             return Response(asset_outputs(list(rows), request=request))
         return self.get_paginated_response(asset_outputs(page, request=request))
 
-    @extend_schema(request=ReviewSerializer, responses=AssetSerializer)
+    @extend_schema(
+        request=ReviewSerializer,
+        responses={
+            200: AssetSerializer,
+            **error_responses(errors.FINDINGS_UNCHECKED, errors.SUPERSEDED),
+        },
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         serializer = ReviewSerializer(data=request.data)
@@ -164,7 +172,15 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
         )
         return Response(AssetSerializer(asset, context={"request": request}).data)
 
-    @extend_schema(request=CopyEditSerializer, responses={201: AssetSerializer})
+    @extend_schema(
+        request=CopyEditSerializer,
+        responses={
+            201: AssetSerializer,
+            **error_responses(
+                errors.NOT_TEXT, errors.INVALID_FIELDS, errors.INVALID_COPY, errors.STALE_VERSION
+            ),
+        },
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         """Edit a copy asset: makes a new draft version; the old one is kept."""
         serializer = CopyEditSerializer(data=request.data, partial=True)
@@ -184,7 +200,13 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
         versions = review.asset_versions(self.get_object())
         return Response(AssetSerializer(versions, many=True, context={"request": request}).data)
 
-    @extend_schema(request=BulkReviewSerializer, responses=AssetSerializer(many=True))
+    @extend_schema(
+        request=BulkReviewSerializer,
+        responses={
+            200: AssetSerializer(many=True),
+            **error_responses(errors.UNKNOWN_ASSETS, errors.FINDINGS_UNCHECKED, errors.SUPERSEDED),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="bulk-review")
     def bulk_review(self, request: Request) -> Response:
         serializer = BulkReviewSerializer(data=request.data)

@@ -12,7 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import selectors, services
+from content.api import errors
 from content.models import AssetKind, GenerationJob, GenerationStage
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import MAX_ID, StoreScopedViewSet
 
 
@@ -85,7 +87,16 @@ class GenerationJobViewSet(
 
     @extend_schema(
         request=GenerationJobCreateSerializer,
-        responses={201: GenerationJobSerializer, 200: GenerationJobSerializer},
+        responses={
+            201: GenerationJobSerializer,
+            200: GenerationJobSerializer,
+            **error_responses(
+                errors.INVALID_PRODUCTS,
+                errors.UNKNOWN_PRODUCTS,
+                errors.INVALID_KIND,
+                errors.INVALID_LOCALE,
+            ),
+        },
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -114,7 +125,10 @@ class GenerationJobViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=None, responses=GenerationJobSerializer)
+    @extend_schema(
+        request=None,
+        responses={200: GenerationJobSerializer, **error_responses(errors.JOB_FINISHED)},
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         services.job_cancel(job=self.get_object())

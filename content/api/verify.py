@@ -11,7 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from content import verify
+from content.api import errors
 from content.models import Asset, AssetKind, ReviewState
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedGenericAPIView
 
 
@@ -82,7 +84,11 @@ class VerifyView(StoreScopedGenericAPIView[Asset]):
     parser_classes = [MultiPartParser]
 
     @extend_schema(
-        request={"multipart/form-data": VerifyUploadSerializer}, responses=VerifyResultSerializer
+        request={"multipart/form-data": VerifyUploadSerializer},
+        responses={
+            200: VerifyResultSerializer,
+            **error_responses(errors.FILE_TOO_LARGE, errors.UNSUPPORTED_MEDIA),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = VerifyUploadSerializer(data=request.data)

@@ -12,9 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from livestream import services
+from livestream.api import errors
 from livestream.api.sessions import SessionSummarySerializer
 from livestream.models import EventKind, LiveRoom, RundownEntry
 from livestream.schedule import ScheduleError, validate_schedule
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedViewSet
 
 LOCALES = ["en", "zh-CN"]
@@ -136,6 +138,12 @@ class PlatformEventSerializer(serializers.Serializer[Any]):
         return data
 
 
+ROOM_CHANGED = {
+    200: LiveRoomSerializer,
+    **error_responses(errors.DUPLICATE, errors.UNKNOWN_PRODUCT),
+}
+
+
 class LiveRoomViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -147,6 +155,12 @@ class LiveRoomViewSet(
     serializer_class = LiveRoomSerializer
     queryset = LiveRoom.objects.prefetch_related("rundown__product")
 
+    @extend_schema(
+        responses={
+            201: LiveRoomSerializer,
+            **error_responses(errors.SLUG_TAKEN, errors.DUPLICATE, errors.UNKNOWN_PRODUCT),
+        }
+    )
     def create(self, request: Request) -> Response:
         serializer = LiveRoomSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -155,6 +169,7 @@ class LiveRoomViewSet(
         room = services.room_create(store=self.store, rundown=rundown, **data)
         return Response(self._show(room), status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=ROOM_CHANGED)
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         room = self.get_object()
         serializer = LiveRoomSerializer(
@@ -169,6 +184,7 @@ class LiveRoomViewSet(
         )
         return Response(self._show(room))
 
+    @extend_schema(responses=ROOM_CHANGED)
     def partial_update(self, request: Request, pk: str) -> Response:
         return self.update(request, pk, partial=True)
 
@@ -176,7 +192,10 @@ class LiveRoomViewSet(
         services.room_stop(room=instance)
         instance.delete()
 
-    @extend_schema(request=None, responses=SessionSummarySerializer)
+    @extend_schema(
+        request=None,
+        responses={200: SessionSummarySerializer, **error_responses(errors.EMPTY_RUNDOWN)},
+    )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str) -> Response:
         session = services.room_start(room=self.get_object())
@@ -192,7 +211,10 @@ class LiveRoomViewSet(
     @extend_schema(
         request=PlatformEventSerializer,
         responses={
-            202: inline_serializer("PlatformEventAccepted", {"id": serializers.IntegerField()})
+            202: inline_serializer("PlatformEventAccepted", {"id": serializers.IntegerField()}),
+            **error_responses(
+                errors.OFF_AIR, errors.INVALID_KIND, errors.UNKNOWN_PRODUCT, errors.INVALID_STOCK
+            ),
         },
     )
     @action(detail=True, methods=["post"])
