@@ -20,21 +20,22 @@ from content import review, selectors, services, voice_consent
 from content.models import Asset, AssetKind, AuditEvent, ReviewState, VoiceConsent
 from content.review_marks import mark_sections
 from shop_ai.errors import DomainError
+from shop_ai.http import TenantRequest
 from shop_ai.models import Role
 from shop_ai.portal.decorators import store_member_required
 
 
 @store_member_required()
-def job_list(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_list(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     jobs = selectors.jobs_for_store(store)[:50]
     return render(request, "content/job_list.html", {"jobs": jobs})
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def job_create(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_create(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     try:
         job, _ = services.generation_job_create(
             store=store,
@@ -49,18 +50,18 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required()
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.with_cost(selectors.jobs_for_store(store)), pk=pk)
     context = {"job": job, "rows": selectors.job_progress(job), "cost": selectors.job_cost(job)}
-    template = "content/_job_status.html" if request.htmx else "content/job_detail.html"  # type: ignore[attr-defined]
+    template = "content/_job_status.html" if request.htmx else "content/job_detail.html"
     return render(request, template, context)
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_cancel(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.jobs_for_store(store), pk=pk)
     with contextlib.suppress(DomainError):  # already finished: the page shows how it ended
         services.job_cancel(job=job)
@@ -68,8 +69,8 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @store_member_required()
-def product_assets(request: HttpRequest, product_pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def product_assets(request: TenantRequest, product_pk: int) -> HttpResponse:
+    store = request.tenant.store
     product, assets = selectors.product_assets(store, product_pk)
     if product is None:
         return render(request, "portal/no_store.html", status=404)
@@ -87,8 +88,8 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-def _can_review(request: HttpRequest) -> bool:
-    return request.tenant.role in (Role.OWNER, Role.EDITOR)  # type: ignore[attr-defined]
+def _can_review(request: TenantRequest) -> bool:
+    return request.tenant.role in (Role.OWNER, Role.EDITOR)
 
 
 def _queue_filters(params: Mapping[str, Any]) -> dict[str, str]:
@@ -156,8 +157,8 @@ def _after_decision(request: HttpRequest, asset: Asset) -> HttpResponse:
 
 
 @store_member_required()
-def review_queue(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def review_queue(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     filters = _queue_filters(request.GET)
     page = Paginator(_review_queue(store, filters), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -172,7 +173,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "locales": services.LOCALES,
         "can_review": _can_review(request),
     }
-    template = "content/_review_rows.html" if request.htmx else "content/review_queue.html"  # type: ignore[attr-defined]
+    template = "content/_review_rows.html" if request.htmx else "content/review_queue.html"
     return render(request, template, context)
 
 
@@ -216,7 +217,7 @@ def _edit_fields(asset: Asset, values: Mapping[str, str] | None = None) -> list[
 
 
 def _render_review(
-    request: HttpRequest,
+    request: TenantRequest,
     asset: Asset,
     *,
     status: int = 200,
@@ -224,7 +225,7 @@ def _render_review(
     edit_values: Mapping[str, str] | None = None,
     note: str = "",
 ) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+    store = request.tenant.store
     filters = _queue_filters(
         request.GET if request.method == "GET" else QueryDict(request.POST.get("queue", ""))
     )
@@ -265,22 +266,22 @@ def _render_review(
     return render(request, "content/review_asset.html", context, status=status)
 
 
-def _store_asset(request: HttpRequest, pk: int) -> Asset:
+def _store_asset(request: TenantRequest, pk: int) -> Asset:
     """The asset if it is this store's: another store's id looks like one that does not exist."""
-    store = request.tenant.store  # type: ignore[attr-defined]
+    store = request.tenant.store
     return get_object_or_404(
         Asset.objects.select_related("store", "product", "reviewed_by"), pk=pk, store=store
     )
 
 
 @store_member_required()
-def review_asset(request: HttpRequest, pk: int) -> HttpResponse:
+def review_asset(request: TenantRequest, pk: int) -> HttpResponse:
     return _render_review(request, _store_asset(request, pk))
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def review_approve(request: TenantRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     note = request.POST.get("note", "").strip()
     user = _user(request)
@@ -304,7 +305,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def review_reject(request: TenantRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     user = _user(request)
     note = request.POST.get("note", "").strip()
@@ -320,7 +321,7 @@ def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: TenantRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     filters = _posted_filters(request)
     if asset.kind != AssetKind.COPY:
@@ -363,8 +364,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_bulk(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def review_bulk(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     filters = _posted_filters(request)
     ids = [int(pk) for pk in request.POST.getlist("assets") if pk.isdigit()]
     action = request.POST.get("action", "")
@@ -398,8 +399,8 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required(Role.OWNER)
-def voice_consents(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def voice_consents(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     error = ""
     if request.method == "POST":
         recording = request.FILES.get("recording")
@@ -429,8 +430,8 @@ def voice_consents(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.OWNER)
-def voice_consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def voice_consent_revoke(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     consent = get_object_or_404(VoiceConsent, pk=pk, store=store)
     voice_consent.voice_consent_revoke(consent=consent)
     messages.success(request, f"Consent for the voice {consent.voice} revoked.")

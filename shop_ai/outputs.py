@@ -31,6 +31,8 @@ from shop_ai.api.output import datetime_writer, decimal_string, media_url_writer
 # A conversion is made once per write call (the time zone and the media base are looked up
 # then, not per value) and gives the function applied to each value.
 Conversion = Callable[["WriteContext"], Callable[[Any], Any]]
+RowWriter = Callable[[dict[str, Any]], dict[str, Any]]
+RowsWriter = Callable[[Iterable[dict[str, Any]]], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,7 @@ class OutputTable:
     def names(self) -> list[str]:
         return [out.name for out in self.fields]
 
-    def writers(self, ctx: WriteContext) -> tuple[Callable[[dict[str, Any]], Any], Any]:
+    def writers(self, ctx: WriteContext) -> tuple[RowWriter, RowsWriter]:
         """The compiled (one row, all rows) writers for ``ctx``."""
         args = []
         for out in self.fields:
@@ -134,6 +136,8 @@ class OutputTable:
                 args.append(out.compute)
             elif out.write is not None:
                 args.append(out.write(ctx))
+        one: RowWriter
+        many: RowsWriter
         one, many = self._compiled(*args)
         return one, many
 
@@ -141,7 +145,7 @@ class OutputTable:
         self, rows: Iterable[dict[str, Any]], *, absolute: Callable[[str], str] | None = None
     ) -> list[dict[str, Any]]:
         """The output of ``rows`` (dicts holding ``columns``, and nested lists of rows)."""
-        return self.writers(WriteContext(absolute=absolute))[1](rows)  # type: ignore[no-any-return]
+        return self.writers(WriteContext(absolute=absolute))[1](rows)
 
     def row_of(self, instance: Any) -> dict[str, Any]:
         """An instance as the row the writer reads (``a__b`` columns follow relations)."""
@@ -215,4 +219,5 @@ def _compile(fields: Sequence[Out]) -> Callable[..., Any]:
     )
     namespace: dict[str, Any] = {}
     exec(compile(source, "<output table>", "exec"), namespace)  # noqa: S102 - see docstring
-    return namespace["make"]  # type: ignore[no-any-return]
+    make: Callable[..., Any] = namespace["make"]
+    return make
