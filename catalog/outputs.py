@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers
-
 from catalog.formats.fields import CENT
 from catalog.models import Product, ProductImage, ProductVariant
-from shop_ai.outputs import DATETIME, MEDIA_URL, Out, OutputTable, decimal
+from shop_ai.outputs import DATETIME, MEDIA_URL, MediaUrlField, Out, OutputTable, decimal
 
 MONEY = decimal(CENT)
 
@@ -38,13 +36,13 @@ IMAGE = OutputTable(
         Out("error"),
         Out(
             "url",
-            serializers.FileField(source="file", read_only=True),
+            MediaUrlField("file"),
             column="file",
             write=MEDIA_URL,
         ),
         Out(
             "thumbnail_url",
-            serializers.FileField(source="thumbnail", read_only=True),
+            MediaUrlField("thumbnail"),
             column="thumbnail",
             write=MEDIA_URL,
         ),

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from content.models import Asset, AssetKind
 from content.providers.text import product_copy as copy_schema
-from shop_ai.outputs import DATETIME, FLOAT, MEDIA_URL, Out, OutputTable, decimal
+from shop_ai.outputs import DATETIME, FLOAT, MEDIA_URL, MediaUrlField, Out, OutputTable, decimal
 
 MICRO_DOLLAR = Decimal("0.000001")  # money_usd's six places
 
@@ -45,9 +45,9 @@ ASSET = OutputTable(
         Out("locale"),
         Out("version"),
         Out("text", compute=_served_text, columns=("kind", "text")),
-        Out("url", serializers.FileField(source="file", read_only=True), column="file",
+        Out("url", MediaUrlField("file"), column="file",
             write=MEDIA_URL),
-        Out("extra_url", serializers.FileField(source="extra_file", read_only=True),
+        Out("extra_url", MediaUrlField("extra_file"),
             column="extra_file", write=MEDIA_URL),
         Out("mime_type"),
         Out("provider"),

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shop_ai.api.output import datetime_writer, decimal_string, media_url_writer
@@ -75,6 +76,18 @@ def decimal(exponent: Decimal) -> Conversion:
         return write
 
     return make
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class MediaUrlField(serializers.FileField):
+    """A file's URL, absolute when a request is in the context, or null without a file.
+
+    Documented as a plain string: without a request (lists of products, webhook payloads)
+    the URL is a path, which ``format: uri`` would call invalid.
+    """
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source=source, read_only=True)
 
 
 @dataclass(frozen=True)
