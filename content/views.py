@@ -10,14 +10,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import review, selectors, services, voice_consent
-from content.models import Asset, AssetKind, AuditEvent, ReviewState, VoiceConsent
+from content.models import Asset, AssetKind, VoiceConsent
 from content.review_marks import mark_sections
 from shop_ai.errors import DomainError
 from shop_ai.http import TenantRequest
@@ -98,39 +97,6 @@ def _queue_filters(params: Mapping[str, Any]) -> dict[str, str]:
     return {key: value for key, value in values.items() if value}
 
 
-def _review_queue(store: Any, filters: Mapping[str, str]) -> QuerySet[Asset]:
-    """Drafts of this store still waiting for a decision, newest first.
-
-    An edited draft is replaced by its new version, so only the latest of a lineage shows.
-    """
-    assets = Asset.objects.filter(
-        store=store, review_state=ReviewState.DRAFT, next_versions__isnull=True
-    ).select_related("product")
-    if (kind := filters.get("kind", "")) in AssetKind.values:
-        assets = assets.filter(kind=kind)
-    if q := filters.get("q", ""):
-        assets = assets.filter(Q(product__sku__icontains=q) | Q(product__title__icontains=q))
-    if filters.get("findings") == "yes":
-        assets = assets.exclude(findings=[])
-    elif filters.get("findings") == "no":
-        assets = assets.filter(findings=[])
-    if (locale := filters.get("locale", "")) in services.LOCALES:
-        assets = assets.filter(locale=locale)
-    return assets.order_by("-created_at", "-pk")
-
-
-def _neighbours(queue: QuerySet[Asset], asset: Asset) -> tuple[Asset | None, Asset | None]:
-    """The queue's newer and older asset around ``asset`` (which may have left the queue)."""
-    at, pk = asset.created_at, asset.pk
-    newer = (
-        queue.filter(Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk))
-        .order_by("created_at", "pk")
-        .first()
-    )
-    older = queue.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk)).first()
-    return newer, older
-
-
 def _queue_url(filters: Mapping[str, str]) -> str:
     query = urlencode(filters)
     return reverse("content:review-queue") + (f"?{query}" if query else "")
@@ -151,7 +117,7 @@ def _after_decision(request: HttpRequest, asset: Asset) -> HttpResponse:
     filters = _posted_filters(request)
     if request.POST.get("return") == "queue":  # a decision taken from the queue stays there
         return redirect(_queue_url(filters))
-    newer, older = _neighbours(_review_queue(asset.store, filters), asset)
+    newer, older = selectors.queue_neighbours(selectors.review_queue(asset.store, filters), asset)
     following = older or newer
     return redirect(_review_url(following, filters) if following else _queue_url(filters))
 
@@ -160,7 +126,7 @@ def _after_decision(request: HttpRequest, asset: Asset) -> HttpResponse:
 def review_queue(request: TenantRequest) -> HttpResponse:
     store = request.tenant.store
     filters = _queue_filters(request.GET)
-    page = Paginator(_review_queue(store, filters), REVIEW_PAGE_SIZE).get_page(
+    page = Paginator(selectors.review_queue(store, filters), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for asset in page:
@@ -229,12 +195,10 @@ def _render_review(
     filters = _queue_filters(
         request.GET if request.method == "GET" else QueryDict(request.POST.get("queue", ""))
     )
-    newer, older = _neighbours(_review_queue(store, filters), asset)
+    newer, older = selectors.queue_neighbours(selectors.review_queue(store, filters), asset)
     versions = review.asset_versions(asset)
     lineage = [v.pk for v in versions]
-    trail = list(
-        AuditEvent.objects.filter(store=store, asset_id__in=lineage).select_related("asset")
-    )
+    trail = selectors.audit_trail(store, lineage)
     made_by = {
         event.asset_id: event
         for event in reversed(trail)

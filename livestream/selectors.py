@@ -12,7 +12,7 @@ from content.compliance import check_compliance
 from content.grounding import extract_quantities
 from content.selectors import approved_copy_lines
 from livestream.engine import Policy, ProductFacts, RundownItem
-from livestream.models import LiveRoom, LiveSession, RundownEntry
+from livestream.models import HostUtterance, LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
 from shop_ai.models import Store
@@ -185,3 +185,8 @@ def studio_snapshot(room: LiveRoom) -> dict[str, Any]:
             for entry in rundown_entries(room)
         ],
     }
+
+
+def session_transcript(session: LiveSession) -> QuerySet[HostUtterance]:
+    """What the host said in a session: its utterances (paged in ``seq`` order)."""
+    return HostUtterance.objects.filter(session=session)

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content import review
+from content import review, selectors
 from content.api import errors
 from content.models import Asset, AssetKind, ReviewState
 from content.outputs import ASSET_COLUMNS, AssetSerializer, asset_outputs
@@ -126,14 +126,14 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StoreScoped
         assets = super().get_queryset()
         params = self.request.query_params
         state = params.get("state", ReviewState.APPROVED if self.action == "list" else "all")
-        filters = {
-            "product_id": id_param(params, "product"),
-            "kind": params.get("kind"),
-            "locale": params.get("locale"),
-            "review_state": None if state == "all" else state,
-            "job_id": id_param(params, "job"),
-        }
-        return assets.filter(**{k: v for k, v in filters.items() if v})
+        return selectors.assets_matching(
+            assets,
+            product_id=id_param(params, "product"),
+            kind=params.get("kind"),
+            locale=params.get("locale"),
+            review_state=None if state == "all" else state,
+            job_id=id_param(params, "job"),
+        )
 
     @extend_schema(parameters=ASSET_FILTERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

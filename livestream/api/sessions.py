@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from livestream import selectors
 from livestream.models import HostUtterance, LiveSession, ViewerQuestion
 from shop_ai.api.pagination import IdCursorPagination
 from shop_ai.api.views import StoreScopedViewSet, id_param
@@ -113,6 +114,6 @@ class LiveSessionViewSet(
         session = self.get_object()
         paginator = TranscriptPagination()
         page = paginator.paginate_queryset(
-            HostUtterance.objects.filter(session=session), request, view=self
+            selectors.session_transcript(session), request, view=self
         )
         return paginator.get_paginated_response(UtteranceSerializer(page, many=True).data)
