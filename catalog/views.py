@@ -15,13 +15,14 @@ from catalog import selectors, services
 from catalog.formats import PRODUCT_JSON_SCHEMA, neutralize_formula
 from catalog.models import ImportPolicy
 from shop_ai.errors import DomainError
+from shop_ai.http import TenantRequest
 from shop_ai.models import Role
 from shop_ai.portal.decorators import store_member_required
 
 
 @store_member_required()
-def product_list(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def product_list(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     stock = request.GET.get("stock", "")
     products = (
         selectors.products_search(
@@ -36,20 +37,20 @@ def product_list(request: HttpRequest) -> HttpResponse:
         .order_by("-id")
     )
     page = Paginator(products, 50).get_page(request.GET.get("page"))
-    template = "catalog/_product_rows.html" if request.htmx else "catalog/product_list.html"  # type: ignore[attr-defined]
+    template = "catalog/_product_rows.html" if request.htmx else "catalog/product_list.html"
     return render(request, template, {"page": page, "filters": request.GET})
 
 
 @store_member_required()
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def product_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     product = get_object_or_404(selectors.product_with_children(store, pk))
     return render(request, "catalog/product_detail.html", {"product": product})
 
 
 @store_member_required(Role.EDITOR)
-def import_page(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def import_page(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     error = ""
     if request.method == "POST":
         try:
@@ -71,18 +72,18 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required()
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def import_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.imports_for_store(store), pk=pk)
     errors = selectors.import_errors(job)[:200]
-    template = "catalog/_import_status.html" if request.htmx else "catalog/import_detail.html"  # type: ignore[attr-defined]
+    template = "catalog/_import_status.html" if request.htmx else "catalog/import_detail.html"
     return render(request, template, {"job": job, "errors": errors})
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def import_cancel(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.imports_for_store(store), pk=pk)
     with contextlib.suppress(DomainError):  # already finished: the page shows the final state
         services.import_cancel(job=job)
@@ -90,8 +91,8 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @store_member_required()
-def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def import_errors_csv(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.imports_for_store(store), pk=pk)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'

@@ -423,7 +423,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["shop_ai.api.throttling.StoreRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"store": os.environ.get("SHOP_AI_API_RATE", "1200/min")},
     "EXCEPTION_HANDLER": "shop_ai.api.errors.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shop_ai.api.schema.ErrorDocumentingAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -14,7 +14,18 @@ from shop_ai.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("shop_ai.api.urls")),
+    path(
+        "api/v1/",
+        include(
+            [
+                path("", include("shop_ai.api.urls")),
+                path("", include("catalog.api.urls")),
+                path("", include("content.api.urls")),
+                path("", include("webhooks.api.urls")),
+                path("", include("livestream.api.urls")),
+            ]
+        ),
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/schemas/product.json", product_json_schema, name="product-json-schema"),

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from catalog import facade as catalog_facade
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
+from content.providers.text import CopyRequest, ProductCopy, check_copy
+from content.stages import facts_for, finding_dict
 from content.webhook_events import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
@@ -56,9 +58,37 @@ def record_generated(asset: Asset) -> None:
         _set_state(asset, ReviewState.APPROVED, user=None, label="auto-approve policy", note="")
 
 
+class FindingsUnchecked(DomainError):
+    """Approving assets with error findings needs the reviewer to say they checked them."""
+
+    code = "findings_unchecked"
+
+    def __init__(self, assets: Sequence[Asset]) -> None:
+        super().__init__(
+            "These assets have error findings: confirm you checked them "
+            "(checked_findings) to approve them.",
+            details={"ids": [a.pk for a in assets]},
+        )
+        self.assets = list(assets)
+
+
+def error_findings(asset: Asset) -> list[dict[str, Any]]:
+    """The asset's findings of severity "error": the ones a reviewer must have checked."""
+    return [f for f in asset.findings or [] if isinstance(f, dict) and f.get("severity") == "error"]
+
+
 def asset_approve(
-    *, asset: Asset, user: User | None = None, label: str = "system", note: str = ""
+    *,
+    asset: Asset,
+    user: User | None = None,
+    label: str = "system",
+    note: str = "",
+    findings_checked: bool = False,
 ) -> Asset:
+    """Approve an asset for publishing. One with error findings needs ``findings_checked``:
+    the reviewer says they read them (the portal's tick box, the API's checked_findings)."""
+    if error_findings(asset) and not findings_checked:
+        raise FindingsUnchecked([asset])
     if asset.review_state == ReviewState.APPROVED:
         return asset
     if asset.next_versions.exists():
@@ -89,16 +119,29 @@ def _set_state(asset: Asset, state: str, *, user: User | None, label: str, note:
 
 
 def assets_review_bulk(
-    *, store: Store, asset_ids: Sequence[int], approve: bool, user: User | None, label: str
+    *,
+    store: Store,
+    asset_ids: Sequence[int],
+    approve: bool,
+    user: User | None,
+    label: str,
+    findings_checked: bool = False,
 ) -> list[Asset]:
-    assets = list(Asset.objects.filter(store=store, pk__in=asset_ids).select_related("store"))
+    assets = list(
+        Asset.objects.filter(store=store, pk__in=asset_ids).select_related("store", "product")
+    )
+    flagged = [a for a in assets if error_findings(a)]
+    if approve and flagged and not findings_checked:
+        raise FindingsUnchecked(flagged)
     missing = sorted(set(asset_ids) - {a.pk for a in assets})
     if missing:
         raise DomainError("Some assets do not exist.", code="unknown_assets",
                           details={"ids": missing})  # fmt: skip
-    change = asset_approve if approve else asset_reject
     with transaction.atomic():
-        return [change(asset=a, user=user, label=label) for a in assets]
+        if approve:  # findings were checked above, for all of them at once
+            return [asset_approve(asset=a, user=user, label=label, findings_checked=True)
+                    for a in assets]  # fmt: skip
+        return [asset_reject(asset=a, user=user, label=label) for a in assets]
 
 
 @transaction.atomic
@@ -147,9 +190,6 @@ def _catalog_facts(asset: Asset) -> catalog_facade.ProductFacts:
 
 def _recheck(asset: Asset, text: dict[str, Any]) -> list[dict[str, Any]]:
     """Edited copy is checked like generated copy: grounding and compliance findings."""
-    from content.providers.text import CopyRequest, ProductCopy, check_copy
-    from content.stages import facts_for, finding_dict
-
     try:
         copy = ProductCopy.from_dict(text)
     except (TypeError, ValueError) as exc:

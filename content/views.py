@@ -10,31 +10,32 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from content import review, selectors, services, voice_consent
-from content.models import Asset, AssetKind, AuditEvent, ReviewState, VoiceConsent
+from content.models import Asset, AssetKind, VoiceConsent
+from content.providers.text.product_copy import SECTION_NAMES, CopyParseError, ProductCopy
 from shop_ai.errors import DomainError
+from shop_ai.http import TenantRequest
 from shop_ai.models import Role
 from shop_ai.portal.decorators import store_member_required
 from trust.review_marks import mark_sections
 
 
 @store_member_required()
-def job_list(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_list(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     jobs = selectors.jobs_for_store(store)[:50]
     return render(request, "content/job_list.html", {"jobs": jobs})
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def job_create(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_create(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     try:
         job, _ = services.generation_job_create(
             store=store,
@@ -49,18 +50,18 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required()
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_detail(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.with_cost(selectors.jobs_for_store(store)), pk=pk)
     context = {"job": job, "rows": selectors.job_progress(job), "cost": selectors.job_cost(job)}
-    template = "content/_job_status.html" if request.htmx else "content/job_detail.html"  # type: ignore[attr-defined]
+    template = "content/_job_status.html" if request.htmx else "content/job_detail.html"
     return render(request, template, context)
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def job_cancel(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     job = get_object_or_404(selectors.jobs_for_store(store), pk=pk)
     with contextlib.suppress(DomainError):  # already finished: the page shows how it ended
         services.job_cancel(job=job)
@@ -68,8 +69,8 @@ def job_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @store_member_required()
-def product_assets(request: HttpRequest, product_pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def product_assets(request: TenantRequest, product_pk: int) -> HttpResponse:
+    store = request.tenant.store
     product, assets = selectors.product_assets(store, product_pk)
     if product is None:
         return render(request, "portal/no_store.html", status=404)
@@ -87,51 +88,14 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-def _can_review(request: HttpRequest) -> bool:
-    return request.tenant.role in (Role.OWNER, Role.EDITOR)  # type: ignore[attr-defined]
+def _can_review(request: TenantRequest) -> bool:
+    return request.tenant.role in (Role.OWNER, Role.EDITOR)
 
 
 def _queue_filters(params: Mapping[str, Any]) -> dict[str, str]:
     """The queue's filters that are set, in a fixed order: they travel in links and forms."""
     values = {key: str(params.get(key) or "").strip() for key in QUEUE_FILTERS}
     return {key: value for key, value in values.items() if value}
-
-
-def _review_queue(store: Any, filters: Mapping[str, str]) -> QuerySet[Asset]:
-    """Drafts of this store still waiting for a decision, newest first.
-
-    An edited draft is replaced by its new version, so only the latest of a lineage shows.
-    """
-    assets = Asset.objects.filter(
-        store=store, review_state=ReviewState.DRAFT, next_versions__isnull=True
-    ).select_related("product")
-    if (kind := filters.get("kind", "")) in AssetKind.values:
-        assets = assets.filter(kind=kind)
-    if q := filters.get("q", ""):
-        assets = assets.filter(Q(product__sku__icontains=q) | Q(product__title__icontains=q))
-    if filters.get("findings") == "yes":
-        assets = assets.exclude(findings=[])
-    elif filters.get("findings") == "no":
-        assets = assets.filter(findings=[])
-    if (locale := filters.get("locale", "")) in services.LOCALES:
-        assets = assets.filter(locale=locale)
-    return assets.order_by("-created_at", "-pk")
-
-
-def _error_findings(asset: Asset) -> list[dict[str, Any]]:
-    return [f for f in asset.findings or [] if isinstance(f, dict) and f.get("severity") == "error"]
-
-
-def _neighbours(queue: QuerySet[Asset], asset: Asset) -> tuple[Asset | None, Asset | None]:
-    """The queue's newer and older asset around ``asset`` (which may have left the queue)."""
-    at, pk = asset.created_at, asset.pk
-    newer = (
-        queue.filter(Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk))
-        .order_by("created_at", "pk")
-        .first()
-    )
-    older = queue.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk)).first()
-    return newer, older
 
 
 def _queue_url(filters: Mapping[str, str]) -> str:
@@ -154,20 +118,20 @@ def _after_decision(request: HttpRequest, asset: Asset) -> HttpResponse:
     filters = _posted_filters(request)
     if request.POST.get("return") == "queue":  # a decision taken from the queue stays there
         return redirect(_queue_url(filters))
-    newer, older = _neighbours(_review_queue(asset.store, filters), asset)
+    newer, older = selectors.queue_neighbours(selectors.review_queue(asset.store, filters), asset)
     following = older or newer
     return redirect(_review_url(following, filters) if following else _queue_url(filters))
 
 
 @store_member_required()
-def review_queue(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def review_queue(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     filters = _queue_filters(request.GET)
-    page = Paginator(_review_queue(store, filters), REVIEW_PAGE_SIZE).get_page(
+    page = Paginator(selectors.review_queue(store, filters), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     for asset in page:
-        asset.error_count = len(_error_findings(asset))  # type: ignore[attr-defined]
+        asset.error_count = len(review.error_findings(asset))  # type: ignore[attr-defined]
     context = {
         "page": page,
         "filters": filters,
@@ -176,14 +140,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "locales": services.LOCALES,
         "can_review": _can_review(request),
     }
-    template = "content/_review_rows.html" if request.htmx else "content/review_queue.html"  # type: ignore[attr-defined]
+    template = "content/_review_rows.html" if request.htmx else "content/review_queue.html"
     return render(request, template, context)
 
 
 def _copy_view(asset: Asset) -> dict[str, Any]:
     """The copy's sections with findings marked, and what the edit form shows."""
-    from content.providers.text.product_copy import CopyParseError, ProductCopy
-
     if asset.kind != AssetKind.COPY or not isinstance(asset.text, dict):
         return {}
     try:
@@ -203,8 +165,6 @@ def _field_text(value: Any) -> str:
 
 def _edit_fields(asset: Asset, values: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The editable copy fields in the copy's order; list fields are edited one per line."""
-    from content.providers.text.product_copy import SECTION_NAMES
-
     if asset.kind != AssetKind.COPY or not isinstance(asset.text, dict):
         return []
     names = [n for n in SECTION_NAMES if n in review.COPY_FIELDS and n in asset.text]
@@ -220,7 +180,7 @@ def _edit_fields(asset: Asset, values: Mapping[str, str] | None = None) -> list[
 
 
 def _render_review(
-    request: HttpRequest,
+    request: TenantRequest,
     asset: Asset,
     *,
     status: int = 200,
@@ -228,16 +188,14 @@ def _render_review(
     edit_values: Mapping[str, str] | None = None,
     note: str = "",
 ) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+    store = request.tenant.store
     filters = _queue_filters(
         request.GET if request.method == "GET" else QueryDict(request.POST.get("queue", ""))
     )
-    newer, older = _neighbours(_review_queue(store, filters), asset)
+    newer, older = selectors.queue_neighbours(selectors.review_queue(store, filters), asset)
     versions = review.asset_versions(asset)
     lineage = [v.pk for v in versions]
-    trail = list(
-        AuditEvent.objects.filter(store=store, asset_id__in=lineage).select_related("asset")
-    )
+    trail = selectors.audit_trail(store, lineage)
     made_by = {
         event.asset_id: event
         for event in reversed(trail)
@@ -250,7 +208,7 @@ def _render_review(
         "asset": asset,
         "product": product,
         "variants": list(product.variants.all()),
-        "errors": _error_findings(asset),
+        "errors": review.error_findings(asset),
         "superseded": versions[-1] if versions[-1].pk != asset.pk else None,
         "versions": versions,
         "trail": trail,
@@ -269,32 +227,35 @@ def _render_review(
     return render(request, "content/review_asset.html", context, status=status)
 
 
-def _store_asset(request: HttpRequest, pk: int) -> Asset:
+def _store_asset(request: TenantRequest, pk: int) -> Asset:
     """The asset if it is this store's: another store's id looks like one that does not exist."""
-    store = request.tenant.store  # type: ignore[attr-defined]
+    store = request.tenant.store
     return get_object_or_404(
         Asset.objects.select_related("store", "product", "reviewed_by"), pk=pk, store=store
     )
 
 
 @store_member_required()
-def review_asset(request: HttpRequest, pk: int) -> HttpResponse:
+def review_asset(request: TenantRequest, pk: int) -> HttpResponse:
     return _render_review(request, _store_asset(request, pk))
 
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def review_approve(request: TenantRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     note = request.POST.get("note", "").strip()
-    if _error_findings(asset) and not request.POST.get(CONFIRM_FINDINGS):
+    user = _user(request)
+    try:
+        review.asset_approve(
+            asset=asset, user=user, label=review.actor_label(user=user), note=note,
+            findings_checked=bool(request.POST.get(CONFIRM_FINDINGS)),
+        )  # fmt: skip
+    except review.FindingsUnchecked:
         return _render_review(
             request, asset, status=400, note=note,
             error="This asset has error findings: tick “I checked the findings” to approve it.",
         )  # fmt: skip
-    user = _user(request)
-    try:
-        review.asset_approve(asset=asset, user=user, label=review.actor_label(user=user), note=note)
     except DomainError as exc:
         return _render_review(request, asset, status=exc.status_code, error=exc.message)
     messages.success(
@@ -305,7 +266,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
+def review_reject(request: TenantRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     user = _user(request)
     note = request.POST.get("note", "").strip()
@@ -321,7 +282,7 @@ def review_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: TenantRequest, pk: int) -> HttpResponse:
     asset = _store_asset(request, pk)
     filters = _posted_filters(request)
     if asset.kind != AssetKind.COPY:
@@ -364,8 +325,8 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def review_bulk(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def review_bulk(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     filters = _posted_filters(request)
     ids = [int(pk) for pk in request.POST.getlist("assets") if pk.isdigit()]
     action = request.POST.get("action", "")
@@ -373,25 +334,21 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select some assets, then approve or reject them.")
         return redirect(_queue_url(filters))
     approve = action == "approve"
-    if approve and not request.POST.get(CONFIRM_FINDINGS):
-        flagged = [
-            a for a in Asset.objects.filter(store=store, pk__in=ids).select_related("product")
-            if _error_findings(a)
-        ]  # fmt: skip
-        if flagged:
-            names = ", ".join(f"{a.product.sku} {a.kind}" for a in flagged[:5])
-            messages.error(
-                request,
-                f"{len(flagged)} selected asset(s) have error findings ({names}): "
-                "tick “I checked the findings” to approve them.",
-            )
-            return redirect(_queue_url(filters))
     user = _user(request)
     try:
         done = review.assets_review_bulk(
             store=store, asset_ids=ids, approve=approve, user=user,
             label=review.actor_label(user=user),
+            findings_checked=bool(request.POST.get(CONFIRM_FINDINGS)),
         )  # fmt: skip
+    except review.FindingsUnchecked as exc:
+        names = ", ".join(f"{a.product.sku} {a.kind}" for a in exc.assets[:5])
+        messages.error(
+            request,
+            f"{len(exc.assets)} selected asset(s) have error findings ({names}): "
+            "tick “I checked the findings” to approve them.",
+        )
+        return redirect(_queue_url(filters))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(_queue_url(filters))
@@ -403,8 +360,8 @@ def review_bulk(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required(Role.OWNER)
-def voice_consents(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def voice_consents(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     error = ""
     if request.method == "POST":
         recording = request.FILES.get("recording")
@@ -434,8 +391,8 @@ def voice_consents(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.OWNER)
-def voice_consent_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def voice_consent_revoke(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     consent = get_object_or_404(VoiceConsent, pk=pk, store=store)
     voice_consent.voice_consent_revoke(consent=consent)
     messages.success(request, f"Consent for the voice {consent.voice} revoked.")

@@ -12,7 +12,7 @@ from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from content import facade as content_facade
 from livestream.host.state import Policy, ProductFacts, RundownItem
-from livestream.models import LiveRoom, LiveSession, RundownEntry
+from livestream.models import HostUtterance, LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
 from locales import LOCALE_CODES, get_locale
@@ -204,3 +204,8 @@ def studio_snapshot(room: LiveRoom) -> dict[str, Any]:
             for item in rundown_items(rundown_entries(room))
         ],
     }
+
+
+def session_transcript(session: LiveSession) -> QuerySet[HostUtterance]:
+    """What the host said in a session: its utterances (paged in ``seq`` order)."""
+    return HostUtterance.objects.filter(session=session)

@@ -15,6 +15,7 @@ from livestream.models import LiveRoom
 from livestream.protocol import disclosure_for
 from locales import get_locale
 from shop_ai.errors import DomainError
+from shop_ai.http import TenantRequest
 from shop_ai.models import Role
 from shop_ai.portal.decorators import store_member_required
 
@@ -32,8 +33,8 @@ def viewer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @store_member_required()
-def room_list(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def room_list(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     context = {
         "rooms": selectors.rooms_for_store(store).prefetch_related("rundown__product"),
         "products": products_for_store(store).order_by("title")[:500],
@@ -44,8 +45,8 @@ def room_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def room_create(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def room_create(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     try:
         max_discount = Decimal(request.POST.get("max_discount_pct") or "0")
     except InvalidOperation:
@@ -78,9 +79,9 @@ def room_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.EDITOR)
-def room_switch(request: HttpRequest, pk: int) -> HttpResponse:
+def room_switch(request: TenantRequest, pk: int) -> HttpResponse:
     """Start or stop a room from the portal."""
-    store = request.tenant.store  # type: ignore[attr-defined]
+    store = request.tenant.store
     room = get_object_or_404(selectors.rooms_for_store(store), pk=pk)
     try:
         if request.POST.get("action") == "start":
@@ -93,9 +94,9 @@ def room_switch(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @store_member_required()
-def studio(request: HttpRequest, pk: int) -> HttpResponse:
+def studio(request: TenantRequest, pk: int) -> HttpResponse:
     """The seller's control room: the same feed as viewers, plus queue, controls and charts."""
-    store = request.tenant.store  # type: ignore[attr-defined]
+    store = request.tenant.store
     room = get_object_or_404(selectors.rooms_for_store(store), pk=pk)
     context = {
         "room": room,

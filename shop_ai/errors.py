@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -41,3 +42,19 @@ class Conflict(DomainError):
 class PermissionRefused(DomainError):
     status_code = 403
     code = "permission_denied"
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """An error the API may answer: its code, HTTP status and meaning, declared once.
+
+    The API documents each endpoint's errors from these; calling one makes the DomainError
+    to raise, so what is raised and what is documented can come from one declaration.
+    """
+
+    code: str
+    status: int
+    meaning: str
+
+    def __call__(self, message: str, *, details: Any = None) -> DomainError:
+        return DomainError(message, code=self.code, status=self.status, details=details)

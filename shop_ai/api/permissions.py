@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
+from shop_ai.http import ApiRequest
 from shop_ai.tenancy import resolve_tenant
 
 
@@ -26,7 +27,7 @@ class StoreAccess(BasePermission):
             raise exceptions.PermissionDenied(
                 "This account is not a member of any store.", code="no_store"
             )
-        request.tenant = tenant  # type: ignore[attr-defined]
+        cast(ApiRequest, request).tenant = tenant
         if getattr(view, "owner_only", False) and not tenant.is_owner:
             raise exceptions.PermissionDenied(
                 "Only a store owner signed in to the portal may do this.", code="owner_required"

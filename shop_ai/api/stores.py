@@ -10,7 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shop_ai import services
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedGenericAPIView, StoreScopedViewSet
+from shop_ai.errors import ErrorCode
 from shop_ai.models import ApiKey, Locale, Scope, Store
 
 
@@ -86,6 +88,9 @@ class IssuedApiKeySerializer(ApiKeySerializer):
         read_only_fields = fields
 
 
+INVALID_SCOPE = ErrorCode("invalid_scope", 400, "No such API key scope.")
+
+
 class ApiKeyViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -98,7 +103,10 @@ class ApiKeyViewSet(
     serializer_class = ApiKeySerializer
     queryset = ApiKey.objects.all()
 
-    @extend_schema(request=ApiKeyCreateSerializer, responses={201: IssuedApiKeySerializer})
+    @extend_schema(
+        request=ApiKeyCreateSerializer,
+        responses={201: IssuedApiKeySerializer, **error_responses(INVALID_SCOPE)},
+    )
     def create(self, request: Request) -> Response:
         serializer = ApiKeyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Model, QuerySet
 from rest_framework import generics, viewsets
 from rest_framework.exceptions import ValidationError
 
+from shop_ai.http import ApiRequest
 from shop_ai.models import Store
 from shop_ai.tenancy import Tenant
 
@@ -25,8 +26,8 @@ class StoreScopedMixin:
 
     @property
     def tenant(self) -> Tenant:
-        tenant: Tenant = self.request.tenant
-        return tenant
+        # StoreAccess, every view's permission, put it there.
+        return cast(ApiRequest, self.request).tenant
 
     @property
     def store(self) -> Store:

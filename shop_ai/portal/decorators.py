@@ -8,9 +8,10 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from shop_ai.http import PortalRequest
 from shop_ai.models import Role
 
 ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.OWNER: 2}
@@ -21,13 +22,14 @@ View = Callable[..., HttpResponse]
 def store_member_required(role: str = Role.VIEWER) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: PortalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            tenant = request.tenant  # type: ignore[attr-defined]
+            tenant = request.tenant
             if not tenant:
                 return render(request, "portal/no_store.html", status=403)
-            if ROLE_RANK[Role(tenant.role)] < ROLE_RANK[Role(role)]:
+            # A portal tenant always has a role; only an API key's has none.
+            if tenant.role is None or ROLE_RANK[Role(tenant.role)] < ROLE_RANK[Role(role)]:
                 raise PermissionDenied(f"This page needs the {role} role.")
             return view(request, *args, **kwargs)
 

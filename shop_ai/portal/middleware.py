@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from shop_ai.tenancy import resolve_tenant
+from shop_ai.http import PortalRequest
+from shop_ai.tenancy import Tenant, resolve_tenant
 
 
 class CurrentStoreMiddleware:
@@ -16,5 +18,7 @@ class CurrentStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Lazy: API requests resolve their own tenant from the key and never pay this query.
-        request.tenant = SimpleLazyObject(lambda: resolve_tenant(request))  # type: ignore[attr-defined]
+        # A lazy stand-in that reads as the tenant (or None) once it is first used.
+        lazy = SimpleLazyObject(lambda: resolve_tenant(request))
+        cast(PortalRequest, request).tenant = cast(Tenant | None, lazy)
         return self.get_response(request)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shop_ai import selectors, services
 from shop_ai.errors import DomainError
+from shop_ai.http import TenantRequest
 from shop_ai.models import ApiKey, Membership, Role
 from shop_ai.portal.decorators import store_member_required
 from shop_ai.portal.forms import ApiKeyForm, BrandKitForm, MemberForm
@@ -17,8 +18,8 @@ from shop_ai.tenancy import SESSION_STORE_KEY
 
 
 @store_member_required()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def dashboard(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     context = {
         "member_count": selectors.members_for_store(store).count(),
         "active_key_count": selectors.api_keys_for_store(store)
@@ -30,7 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required()
-def switch_store(request: HttpRequest) -> HttpResponse:
+def switch_store(request: TenantRequest) -> HttpResponse:
     membership = get_object_or_404(
         selectors.memberships_for_user(request.user), store_id=request.POST.get("store_id")
     )
@@ -39,8 +40,8 @@ def switch_store(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required(Role.OWNER)
-def brand_kit(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def brand_kit(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     form = BrandKitForm(request.POST or None, instance=store)
     if request.method == "POST" and form.is_valid():
         services.store_update_brand_kit(store=store, **form.cleaned_data)
@@ -50,8 +51,8 @@ def brand_kit(request: HttpRequest) -> HttpResponse:
 
 
 @store_member_required(Role.OWNER)
-def members(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def members(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -69,8 +70,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.OWNER)
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def member_remove(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     membership = get_object_or_404(Membership, pk=pk, store=store)
     try:
         services.membership_remove(membership=membership)
@@ -80,8 +81,8 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @store_member_required(Role.OWNER)
-def api_keys(request: HttpRequest) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def api_keys(request: TenantRequest) -> HttpResponse:
+    store = request.tenant.store
     form = ApiKeyForm(request.POST or None)
     issued = None
     if request.method == "POST" and form.is_valid():
@@ -98,11 +99,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @store_member_required(Role.OWNER)
-def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    store = request.tenant.store  # type: ignore[attr-defined]
+def api_key_revoke(request: TenantRequest, pk: int) -> HttpResponse:
+    store = request.tenant.store
     api_key = get_object_or_404(ApiKey, pk=pk, store=store)
     services.api_key_revoke(api_key=api_key)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "portal/_api_key_row.html", {"key": api_key})
     messages.success(request, f"Key {api_key.prefix} revoked.")
     return redirect("portal:api-keys")

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from content.api import ASSET_COLUMNS, AssetSerializer, asset_outputs
 from content.models import Asset
+from content.outputs import ASSET_COLUMNS, AssetSerializer, asset_outputs
 from content.providers.text import product_copy
 from tests.conftest import Actor
 from tests.factories import make_product

@@ -96,6 +96,40 @@ def test_bulk_review_and_the_audit_log(alice: Actor):
     assert log[0]["actor_label"].startswith("api key ")
 
 
+ERROR_FINDING = {"rule_id": "en.unsupported_number", "severity": "error", "message": "350 L"}
+
+
+def test_the_api_approves_error_findings_only_once_the_reviewer_checked_them(alice: Actor):
+    flagged = _copy_asset(alice, findings=[ERROR_FINDING])
+    warned = Asset.objects.create(
+        store=alice.store, product=make_product(alice.store, sku="MUG-4", photo=False),
+        kind="copy", locale="en", provider="template", input_hash="d" * 64,
+        text=dict(COPY), findings=[{"rule_id": "en.superlative", "severity": "warning"}],
+    )  # fmt: skip
+    client = alice.client()
+
+    refused = client.post(f"/api/v1/assets/{flagged.pk}/approve/", {}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "findings_unchecked"
+    assert refused.json()["error"]["details"] == {"ids": [flagged.pk]}
+    bulk = {"assets": [flagged.pk, warned.pk], "decision": "approve"}
+    refused = client.post("/api/v1/assets/bulk-review/", bulk, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"] == {"ids": [flagged.pk]}
+    flagged.refresh_from_db()
+    warned.refresh_from_db()
+    assert (flagged.review_state, warned.review_state) == (ReviewState.DRAFT, ReviewState.DRAFT)
+
+    # Warnings alone need no confirmation; rejecting never does.
+    assert client.post(f"/api/v1/assets/{warned.pk}/approve/").status_code == 200
+    assert client.post(f"/api/v1/assets/{flagged.pk}/reject/").status_code == 200
+    approved = client.post(
+        f"/api/v1/assets/{flagged.pk}/approve/", {"checked_findings": True}, format="json"
+    )
+    assert approved.status_code == 200
+    assert approved.json()["review_state"] == ReviewState.APPROVED
+
+
 def test_auto_approve_applies_only_to_assets_without_findings(alice: Actor):
     alice.store.auto_approve_clean_assets = True
     alice.store.save()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
-from content.api import AssetSerializer
 from content.models import Asset
+from content.outputs import AssetSerializer
 from content.providers.text import product_copy
 from content.webhook_events import PRIVATE_ASSET_FIELDS, asset_payload
 from tests.conftest import Actor

@@ -1,31 +1,23 @@
-"""REST for live rooms: rooms with rundowns, start/stop, platform events, sessions, protocol."""
+"""REST API for live rooms: rooms with rundowns, start/stop, platform events."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from livestream import services
-from livestream.models import (
-    EventKind,
-    HostUtterance,
-    LiveRoom,
-    LiveSession,
-    RundownEntry,
-    ViewerQuestion,
-)
-from livestream.protocol import protocol_schema
+from livestream.api import errors
+from livestream.api.sessions import SessionSummarySerializer
+from livestream.models import EventKind, LiveRoom, RundownEntry
 from livestream.schedule import ScheduleError, validate_schedule
-from shop_ai.api.pagination import IdCursorPagination
-from shop_ai.api.views import StoreScopedViewSet, id_param
+from shop_ai.api.errors import error_responses
+from shop_ai.api.views import StoreScopedViewSet
 
 LOCALES = ["en", "zh-CN"]
 VOICES = ["", "piper", "espeak"]
@@ -134,66 +126,6 @@ def _rundown_specs(entries: list[dict[str, Any]]) -> list[services.RundownSpec]:
     ]
 
 
-class SessionSummarySerializer(serializers.ModelSerializer[LiveSession]):
-    room = serializers.IntegerField(source="room_id", read_only=True)
-
-    class Meta:
-        model = LiveSession
-        fields = [
-            "id",
-            "room",
-            "started_at",
-            "ended_at",
-            "heartbeat_at",
-            "last_seq",
-            "current_product",
-            "stats",
-        ]
-        read_only_fields = fields
-
-
-class QuestionSerializer(serializers.ModelSerializer[ViewerQuestion]):
-    class Meta:
-        model = ViewerQuestion
-        fields = [
-            "id",
-            "viewer_id",
-            "text",
-            "product",
-            "status",
-            "draft_answer",
-            "created_at",
-            "resolved_at",
-        ]
-        read_only_fields = fields
-
-
-class SessionDetailSerializer(SessionSummarySerializer):
-    questions = QuestionSerializer(many=True, read_only=True)
-
-    class Meta(SessionSummarySerializer.Meta):
-        fields = [*SessionSummarySerializer.Meta.fields, "questions"]
-        read_only_fields = fields
-
-
-class UtteranceSerializer(serializers.ModelSerializer[HostUtterance]):
-    class Meta:
-        model = HostUtterance
-        fields = [
-            "id",
-            "seq",
-            "kind",
-            "text",
-            "product",
-            "reason",
-            "trigger",
-            "audio",
-            "latency",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-
 class PlatformEventSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=[k.value for k in services.PLATFORM_EVENT_KINDS])
     product = serializers.IntegerField()
@@ -204,6 +136,12 @@ class PlatformEventSerializer(serializers.Serializer[Any]):
         if data["kind"] == EventKind.STOCK and "stock" not in data:
             raise serializers.ValidationError({"stock": "A stock event needs the new stock."})
         return data
+
+
+ROOM_CHANGED = {
+    200: LiveRoomSerializer,
+    **error_responses(errors.DUPLICATE, errors.UNKNOWN_PRODUCT),
+}
 
 
 class LiveRoomViewSet(
@@ -217,6 +155,12 @@ class LiveRoomViewSet(
     serializer_class = LiveRoomSerializer
     queryset = LiveRoom.objects.prefetch_related("rundown__product")
 
+    @extend_schema(
+        responses={
+            201: LiveRoomSerializer,
+            **error_responses(errors.SLUG_TAKEN, errors.DUPLICATE, errors.UNKNOWN_PRODUCT),
+        }
+    )
     def create(self, request: Request) -> Response:
         serializer = LiveRoomSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -225,6 +169,7 @@ class LiveRoomViewSet(
         room = services.room_create(store=self.store, rundown=rundown, **data)
         return Response(self._show(room), status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=ROOM_CHANGED)
     def update(self, request: Request, pk: str, partial: bool = False) -> Response:
         room = self.get_object()
         serializer = LiveRoomSerializer(
@@ -239,6 +184,7 @@ class LiveRoomViewSet(
         )
         return Response(self._show(room))
 
+    @extend_schema(responses=ROOM_CHANGED)
     def partial_update(self, request: Request, pk: str) -> Response:
         return self.update(request, pk, partial=True)
 
@@ -246,7 +192,10 @@ class LiveRoomViewSet(
         services.room_stop(room=instance)
         instance.delete()
 
-    @extend_schema(request=None, responses=SessionSummarySerializer)
+    @extend_schema(
+        request=None,
+        responses={200: SessionSummarySerializer, **error_responses(errors.EMPTY_RUNDOWN)},
+    )
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str) -> Response:
         session = services.room_start(room=self.get_object())
@@ -262,7 +211,10 @@ class LiveRoomViewSet(
     @extend_schema(
         request=PlatformEventSerializer,
         responses={
-            202: inline_serializer("PlatformEventAccepted", {"id": serializers.IntegerField()})
+            202: inline_serializer("PlatformEventAccepted", {"id": serializers.IntegerField()}),
+            **error_responses(
+                errors.OFF_AIR, errors.INVALID_KIND, errors.UNKNOWN_PRODUCT, errors.INVALID_STOCK
+            ),
         },
     )
     @action(detail=True, methods=["post"])
@@ -283,53 +235,3 @@ class LiveRoomViewSet(
     def _show(self, room: LiveRoom) -> dict[str, Any]:
         fresh = self.get_queryset().get(pk=room.pk)
         return dict(LiveRoomSerializer(fresh, context={"request": self.request}).data)
-
-
-class TranscriptPagination(IdCursorPagination):
-    ordering = "seq"
-
-
-class LiveSessionViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    StoreScopedViewSet[LiveSession],
-):
-    """Runs of the store's rooms: figures, questions for the team, and the transcript."""
-
-    queryset = LiveSession.objects.all()
-    store_field = "room__store"
-
-    def get_serializer_class(self) -> Any:
-        return SessionDetailSerializer if self.action == "retrieve" else SessionSummarySerializer
-
-    @extend_schema(parameters=[OpenApiParameter("room", int)])
-    def list(self, request: Request) -> Response:
-        return super().list(request)
-
-    def get_queryset(self) -> QuerySet[LiveSession]:
-        sessions = super().get_queryset()
-        room = id_param(self.request.query_params, "room")
-        if room is not None:
-            sessions = sessions.filter(room_id=room)
-        if self.action == "retrieve":
-            sessions = sessions.prefetch_related("questions")
-        return sessions
-
-    @extend_schema(responses=UtteranceSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def transcript(self, request: Request, pk: str) -> Response:
-        """What the host said, in order (`seq`), with audio, reasons and latencies."""
-        session = self.get_object()
-        paginator = TranscriptPagination()
-        page = paginator.paginate_queryset(
-            HostUtterance.objects.filter(session=session), request, view=self
-        )
-        return paginator.get_paginated_response(UtteranceSerializer(page, many=True).data)
-
-
-class LiveProtocolView(APIView):
-    """The JSON Schema of the viewer feed at ``/ws/live/<room>/``."""
-
-    @extend_schema(responses={200: dict[str, Any]})
-    def get(self, request: Request) -> Response:
-        return Response(protocol_schema())
