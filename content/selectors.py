@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, FloatField, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from catalog.facade import ProductFacts as CatalogProduct
 from catalog.models import Product
 from content.models import (
     Asset,
@@ -22,6 +23,7 @@ from content.models import (
 )
 from locales import LOCALE_CODES
 from shop_ai.models import Store
+from trust.grounding import Facts
 
 
 def jobs_for_store(store: Store) -> QuerySet[GenerationJob]:
@@ -151,4 +153,21 @@ def audit_trail(store: Store, asset_ids: list[int]) -> list[AuditEvent]:
     """The audit events of these assets of the store, newest first."""
     return list(
         AuditEvent.objects.filter(store=store, asset_id__in=asset_ids).select_related("asset")
+    )
+
+
+def facts_for(product: CatalogProduct) -> Facts:
+    """The catalog's facts about a product as the writers and the checker take them."""
+    attributes = {str(k): str(v) for k, v in product.attributes.items()}
+    return Facts(
+        title=product.title,
+        price=product.price,
+        currency=product.currency,
+        brand=product.brand,
+        category=product.category,
+        compare_at_price=product.compare_at_price,
+        stock=product.stock,
+        attributes=attributes,
+        variant_options=product.variant_options(),
+        tags=tuple(product.tags or ()),
     )

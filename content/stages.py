@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from catalog import facade as catalog_facade
-from catalog.facade import ProductFacts as CatalogProduct
 from catalog.models import Product
 from content.layouts import BrandKit, LayoutInput, encode_png
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
@@ -30,9 +29,11 @@ from content.providers.registry import backend_name, get_backend, get_speech_bac
 from content.providers.speech import encode_compressed, prepend_disclosure
 from content.providers.text import CopyRequest
 from content.providers.text.product_copy import COPY_SCHEMA_VERSION
-from content.voice_consent import is_builtin_voice, voice_consent_required
+from content.review.voice_consent import is_builtin_voice, voice_consent_required
+from content.selectors import facts_for
 from locales import Locale, get_locale
 from shop_ai.models import Store
+from trust.findings import finding_dict
 from trust.grounding import Facts
 from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
 
@@ -145,23 +146,6 @@ def _latest_per_variant(assets: Sequence[Any]) -> list[Any]:
     for asset in assets:  # ordered newest version first within a variant
         seen.setdefault(asset.variant, asset)
     return list(seen.values())
-
-
-def facts_for(product: CatalogProduct) -> Facts:
-    """The catalog's facts about a product as the writers and the checker take them."""
-    attributes = {str(k): str(v) for k, v in product.attributes.items()}
-    return Facts(
-        title=product.title,
-        price=product.price,
-        currency=product.currency,
-        brand=product.brand,
-        category=product.category,
-        compare_at_price=product.compare_at_price,
-        stock=product.stock,
-        attributes=attributes,
-        variant_options=product.variant_options(),
-        tags=tuple(product.tags or ()),
-    )
 
 
 @dataclass(frozen=True)
@@ -285,18 +269,6 @@ def _run_copy(ctx: StageContext) -> list[AssetDraft]:
             metadata=metadata,
         )
     ]
-
-
-def finding_dict(finding: Any) -> dict[str, Any]:
-    return {
-        "rule_id": finding.rule_id,
-        "severity": finding.severity,
-        "start": finding.start,
-        "end": finding.end,
-        "excerpt": finding.excerpt,
-        "message": finding.message,
-        "suggestion": finding.suggestion,
-    }
 
 
 def _run_images(ctx: StageContext) -> list[AssetDraft]:

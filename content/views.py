@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from content import review, selectors, services, voice_consent
+from content import review, selectors, services
 from content.models import Asset, AssetKind, VoiceConsent
 from content.providers.text.product_copy import SECTION_NAMES, CopyParseError, ProductCopy
+from content.review import voice_consent
 from shop_ai.errors import DomainError
 from shop_ai.http import TenantRequest
 from shop_ai.models import Role

@@ -27,11 +27,15 @@ def enqueue_on_commit(
     Tasks are named, not imported: services stay below the tasks that call them, so the
     two never import each other.
     """
-    transaction.on_commit(
-        lambda: registered_task(task_name).apply_async(
-            args=args, kwargs=kwargs, countdown=countdown
-        )
-    )
+
+    def send() -> None:
+        task = registered_task(task_name)
+        if countdown is None:
+            task.apply_async(args=args, kwargs=kwargs)
+        else:
+            task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
+
+    transaction.on_commit(send)
 
 
 def registered_task(task_name: str) -> Task:

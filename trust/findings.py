@@ -67,3 +67,16 @@ def normalize_text(text: str) -> NormalizedText:
         folded_parts.append(folded)
         origin_index.extend([index] * len(folded))
     return NormalizedText(text, "".join(folded_parts), tuple(origin_index))
+
+
+def finding_dict(finding: Finding) -> dict[str, object]:
+    """A finding as stored on an asset and shown to the reviewer (JSON-ready)."""
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity,
+        "start": finding.start,
+        "end": finding.end,
+        "excerpt": finding.excerpt,
+        "message": finding.message,
+        "suggestion": finding.suggestion,
+    }

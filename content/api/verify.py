@@ -10,9 +10,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from content import verify
 from content.api import errors
 from content.models import Asset, AssetKind, ReviewState
+from content.review import verify
 from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedGenericAPIView
 

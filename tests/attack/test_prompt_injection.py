@@ -903,8 +903,8 @@ def test_copy_from_a_model_that_obeys_an_injection_is_replaced_by_the_template(
 ) -> None:
     from content.models import Asset
     from content.providers.text import CopyRequest, TemplateWriter
+    from content.selectors import facts_for
     from content.services import generation_job_create
-    from content.stages import facts_for
     from tests.content.providers.test_text_openai import Reply
     from tests.factories import catalog_product, make_product, make_store
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from content.models import Asset
 from content.providers.text import CopyRequest, TemplateWriter
-from content.stages import facts_for
+from content.selectors import facts_for
 from tests.conftest import Actor
 from tests.factories import catalog_product, make_product
 

@@ -13,10 +13,9 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from content import voice_consent
 from content.models import Asset, AuditEvent, ReviewState, VoiceConsent
 from content.providers.base import ProviderUnavailable
-from content.review import record_generated
+from content.review import record_generated, voice_consent
 from content.stages import StageContext, plan_stage, run_stage_outputs
 from shop_ai.errors import DomainError
 from shop_ai.models import Role, Store

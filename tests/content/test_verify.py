@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from content import verify
 from content.models import Asset
+from content.review import verify
 from tests.conftest import Actor
 from tests.factories import make_product
 from tests.providers import use_provider

@@ -18,8 +18,8 @@ from config.celery import app as celery_app
 from content.models import Asset, GenerationJob, JobStatus, StageStatus
 from content.providers.text import CopyRequest
 from content.providers.text.template import TemplateWriter
+from content.selectors import facts_for
 from content.services import MAX_STAGE_ATTEMPTS, generation_job_create
-from content.stages import facts_for
 from tests.factories import catalog_product, make_product, make_store
 from tests.providers import use_provider
 

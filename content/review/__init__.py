@@ -1,6 +1,8 @@
-"""The trust layer's review: approve, reject and edit assets, each step audited.
+"""Human oversight of what content makes: review assets (approve, reject, edit), each step audited.
 
 Only approved assets are published (the API's default list, webhooks, the live host).
+Beside it: ``voice_consent`` (a custom voice needs its speaker's recorded consent) and
+``verify`` (does a file carry the labels and marks we put on what we made?).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from django.utils import timezone
 from catalog import facade as catalog_facade
 from content.models import Asset, AssetKind, AuditAction, AuditEvent, ReviewState
 from content.providers.text import CopyRequest, ProductCopy, check_copy
-from content.stages import facts_for, finding_dict
+from content.selectors import facts_for
 from content.webhook_events import asset_ready_emit, asset_review_emit
 from shop_ai.errors import Conflict, DomainError
 from shop_ai.models import ApiKey, Store
+from trust.findings import finding_dict
 
 COPY_FIELDS = {"headline", "short_description", "bullets", "long_description", "video_script",
                "seo_title", "seo_description", "keywords", "shot_list"}  # fmt: skip
