@@ -30,9 +30,9 @@ from django.utils import timezone
 from shop_ai import egress
 from shop_ai.after_commit import enqueue_on_commit
 from shop_ai.egress import FetchPolicy, FetchRefused, resolve_target
-from shop_ai.errors import DomainError
 from shop_ai.models import Store
 from webhooks import signatures
+from webhooks.errors import INVALID_EVENTS, WEBHOOK_URL_REFUSED
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -113,9 +113,8 @@ def webhook_url_check(url: str) -> str:
     try:
         target = resolve_target(_checked_url(url), policy=_fetch_policy())
     except FetchRefused as refusal:
-        raise DomainError(
+        raise WEBHOOK_URL_REFUSED(
             f"This URL cannot receive webhooks: {refusal.message}",
-            code="webhook_url_refused",
             details={"reason": refusal.code},
         ) from refusal
     return target.url
@@ -148,9 +147,8 @@ def _checked_events(events: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(events))
     unknown = sorted(set(wanted) - set(EVENTS))
     if unknown:
-        raise DomainError(
+        raise INVALID_EVENTS(
             f"Events must be some of {', '.join(EVENTS)} (none means all).",
-            code="invalid_events",
             details={"unknown": unknown},
         )
     return wanted

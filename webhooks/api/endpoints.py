@@ -10,8 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shop_ai.api.errors import error_responses
 from shop_ai.api.views import StoreScopedViewSet
 from webhooks import services as webhooks
+from webhooks.errors import INVALID_EVENTS, WEBHOOK_URL_REFUSED
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
@@ -83,7 +85,11 @@ class WebhookEndpointViewSet(
     queryset = WebhookEndpoint.objects.all()
 
     @extend_schema(
-        request=WebhookEndpointInputSerializer, responses={201: IssuedWebhookEndpointSerializer}
+        request=WebhookEndpointInputSerializer,
+        responses={
+            201: IssuedWebhookEndpointSerializer,
+            **error_responses(WEBHOOK_URL_REFUSED, INVALID_EVENTS),
+        },
     )
     def create(self, request: Request) -> Response:
         serializer = WebhookEndpointInputSerializer(data=request.data)
@@ -99,11 +105,23 @@ class WebhookEndpointViewSet(
         body = dict(WebhookEndpointSerializer(endpoint).data, secret=endpoint.secret)
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=WebhookEndpointInputSerializer, responses=WebhookEndpointSerializer)
+    @extend_schema(
+        request=WebhookEndpointInputSerializer,
+        responses={
+            200: WebhookEndpointSerializer,
+            **error_responses(WEBHOOK_URL_REFUSED, INVALID_EVENTS),
+        },
+    )
     def update(self, request: Request, pk: str) -> Response:
         return self._update(request, partial=False)
 
-    @extend_schema(request=WebhookEndpointInputSerializer, responses=WebhookEndpointSerializer)
+    @extend_schema(
+        request=WebhookEndpointInputSerializer,
+        responses={
+            200: WebhookEndpointSerializer,
+            **error_responses(WEBHOOK_URL_REFUSED, INVALID_EVENTS),
+        },
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         return self._update(request, partial=True)
 
