@@ -11,11 +11,11 @@ from django.db.models import QuerySet
 from catalog import facade as catalog_facade
 from catalog.facade import ProductFacts as CatalogProduct
 from content import facade as content_facade
-from livestream.host.state import Policy, ProductFacts, RundownItem
+from livestream.host.state import Policy, ProductFacts, RundownItem, VariantFacts
 from livestream.models import HostUtterance, LiveRoom, LiveSession, RundownEntry
 from livestream.moderation import has_link, is_abusive, is_prompt_injection
 from livestream.protocol import disclosure_for, question_payload, utterance_message
-from locales import LOCALE_CODES, get_locale
+from locales import LOCALE_CODES, Locale, get_locale
 from shop_ai.models import Store
 from trust.compliance import check_compliance
 from trust.grounding import extract_quantities
@@ -68,6 +68,7 @@ def room_policy(room: LiveRoom) -> Policy:
 def product_facts(room: LiveRoom, product_ids: list[int]) -> dict[int, ProductFacts]:
     """Catalog facts read now, so prices and stock the host says are never stale."""
     products = catalog_facade.products_facts(store_id=room.store_id, product_ids=product_ids)
+    locale = get_locale(room.locale)
     copy = content_facade.approved_copy_lines(
         store_id=room.store_id, product_ids=product_ids, locale=room.locale
     )
@@ -81,9 +82,36 @@ def product_facts(room: LiveRoom, product_ids: list[int]) -> dict[int, ProductFa
             stock=product.stock,
             attributes=_speakable_attributes(product),
             approved_copy=list(copy.get(product.id, ())),
+            variants=tuple(
+                VariantFacts(
+                    options={str(k): str(v) for k, v in variant.options.items()},
+                    price=variant.price,
+                    stock=variant.stock,
+                    compare_at_price=variant.compare_at_price,
+                    sku=variant.sku,
+                    title=variant.title,
+                )
+                for variant in product.variants
+            ),
+            description=_speakable_sentences(product, locale),
+            category=product.category,
         )
         for product in products.values()
     }
+
+
+# A description longer than this many sentences is cut: answers search every sentence.
+MAX_DESCRIPTION_SENTENCES = 40
+
+
+def _speakable_sentences(product: CatalogProduct, locale: Locale) -> tuple[str, ...]:
+    """The description's sentences the host may say as written (see ``_may_say``)."""
+    sentences = [
+        sentence
+        for sentence in locale.split_sentences(product.description or "")
+        if _may_say("description", sentence, product)
+    ]
+    return tuple(sentences[:MAX_DESCRIPTION_SENTENCES])
 
 
 def _speakable_attributes(product: CatalogProduct) -> dict[str, str]:

@@ -22,15 +22,16 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
 
 from content.facade import EmbeddingProvider, VectorIndex, attribute_label, attribute_value
+from livestream.host.identity import asks_about_host
 from livestream.host.names import ProductNames
 from livestream.host.script import LOW_STOCK_THRESHOLD
-from livestream.host.state import ProductFacts, RundownItem
+from livestream.host.state import ProductFacts, RundownItem, VariantFacts
 from locales import Locale, get_locale
 from locales.scripts import CJK_CHAR, CJK_RUN
 from trust.compliance import check_compliance
@@ -46,6 +47,9 @@ OVERLAP_BONUS = 0.25
 # Facts of the product the question is about (named, else on air) rank this much higher, so
 # another product's fact wins only when it answers clearly better.
 FOCUS_BOOST = 0.15
+# A description sentence ranks this much below a structured fact on the same topic: "What
+# sizes?" is answered by the size list, not by "relaxed fit" in the description.
+DESCRIPTION_RANK_PENALTY = 0.1
 MAX_QUESTION_CHARS = 300
 SEARCH_DEPTH = 8
 QUESTION_CACHE_SIZE = 512
@@ -170,8 +174,8 @@ TOPICS: tuple[Topic, ...] = (
         "stock",
         None,
         rf"{_W}(?:stock|available|availability|left|sold out|inventory|remaining|"
-        rf"any more|still have|run out){_E}|库存|有货|现货|还有|剩|卖完|没货|售罄|断货|能买|"
-        r"抢完",
+        rf"any more|still have|run out|buy|purchase|order(?: one| it)?){_E}|库存|有货|现货|"
+        r"还有|剩|卖完|没货|售罄|断货|能买|可以买|买得到|能不能买|下单|抢完",
         "is it in stock available how many left",
         "库存",
     ),
@@ -394,6 +398,12 @@ def _fact_sentences(facts: ProductFacts, lang: str) -> list[FactSentence]:
         # Approved copy is said as written, so only in the language it was written in.
         if text and (CJK_CHAR.search(text) is not None) == (lang == ZH):
             add(f"copy:{number}", text, text, question_topics(text))
+    for number, line in enumerate(facts.description):
+        # The seller's description, sentence by sentence: "Pre-shrunk, 180 g/m²." answers
+        # what no attribute holds. Said as written, in its own language, like copy.
+        text = " ".join(line.split())
+        if text and (CJK_CHAR.search(text) is not None) == (lang == ZH):
+            add(f"desc:{number}", text, text, question_topics(text))
     return out
 
 
@@ -474,7 +484,7 @@ def _fact_tokens(facts: ProductFacts, sentence: FactSentence) -> frozenset[str]:
         # A known topic's name is matched as the topic; counting it as a shared word would
         # let "材质" point at every product that has a material.
         return content_tokens(value if sentence.topics else f"{name} {value}")
-    if sentence.key.startswith("copy:"):
+    if sentence.key.startswith(("copy:", "desc:")):
         return content_tokens(sentence.text)
     return frozenset()
 
@@ -530,9 +540,10 @@ class AnswerIndex:
         self._row_products = np.zeros(0, dtype=np.int64)
         self._row_topics: dict[str, np.ndarray] = {}
         self._row_says: dict[str, np.ndarray] = {}
+        self._row_described = np.zeros(0, dtype=bool)
         self._token_rows: dict[str, np.ndarray] = {}
         self._names = ProductNames([])
-        self._last_named: tuple[str, int | None] | None = None
+        self._last_named: tuple[tuple[str, int | None], int | None] | None = None
         self._dirty = True
 
     @classmethod
@@ -640,6 +651,7 @@ class AnswerIndex:
             topic.name: np.array([topic.name in e.topics for e in entries], dtype=bool)
             for topic in TOPICS
         }
+        self._row_described = np.array([e.key.startswith("desc:") for e in entries], dtype=bool)
         self._row_says = {
             lang: np.array([e.key in self._sentences[(e.product_id, lang)] for e in entries])
             for lang in (EN, ZH)
@@ -653,31 +665,36 @@ class AnswerIndex:
             [
                 RundownItem(product_id=pid, sku="", title=facts.title, time_budget_s=0.0)
                 for pid, facts in self._facts.items()
-            ]
+            ],
+            described={pid: facts.category for pid, facts in self._facts.items()},
         )
         self._last_named = None
         self._vectors = vectors
         self._dirty = False
         return vectors
 
-    def named_product(self, question: str) -> int | None:
-        """The product the question names by title words, if any."""
-        with self._lock:
-            return self._named_product(question)
+    def named_product(self, question: str, current_product_id: int | None = None) -> int | None:
+        """The product the question names by title words or its kind ("杯子"), if any.
 
-    def _named_product(self, question: str) -> int | None:
+        A kind the product on air is of names that product ("这个杯子" during the bottle)."""
+        with self._lock:
+            return self._named_product(question, current_product_id)
+
+    def _named_product(self, question: str, current: int | None) -> int | None:
         self._refresh()
         question = question[:MAX_QUESTION_CHARS]
-        if self._last_named is not None and self._last_named[0] == question:
+        asked = (question, current)
+        if self._last_named is not None and self._last_named[0] == asked:
             return self._last_named[1]  # answering asks twice: once to phrase, once to search
         # The engine's matcher reads "lamp's" as one word; the possessive names the lamp.
-        named = self._names.match(POSSESSIVE.sub("", question))
-        self._last_named = (question, named)
+        named = self._names.match(POSSESSIVE.sub("", question), current)
+        self._last_named = (asked, named)
         return named
 
     def focus_product(self, question: str, current_product_id: int | None) -> int | None:
-        """The product a question is about: the one it names, else the one on air."""
-        named = self.named_product(question)
+        """The product a question is about: the one it names, else the one on air (which
+        "it", "this", "这个" and "这件" mean)."""
+        named = self.named_product(question, current_product_id)
         return named if named is not None else current_product_id
 
     def search(
@@ -737,7 +754,7 @@ class AnswerIndex:
             # "dishwasher safe".
             relevance += OVERLAP_BONUS * shared / len(tokens)
         on_focus = np.ones(count, dtype=bool) if focus is None else self._row_products == focus
-        score = relevance + FOCUS_BOOST * on_focus
+        score = relevance + FOCUS_BOOST * on_focus - DESCRIPTION_RANK_PENALTY * self._row_described
         # Approved copy written in the other language cannot answer this question.
         score[~self._row_says[lang]] = -np.inf
         if answering_only:
@@ -817,8 +834,9 @@ def grounding_facts(facts: ProductFacts) -> Facts:
         ),
         stock=facts.stock,
         attributes={str(key): str(value) for key, value in facts.attributes.items()},
-        # Approved copy is human-reviewed catalog text: its claims are facts.
-        tags=tuple(facts.approved_copy),
+        # Approved copy is human-reviewed catalog text and the description is the seller's
+        # own: their claims are facts.
+        tags=(*facts.approved_copy, *facts.description),
     )
 
 
@@ -882,10 +900,18 @@ def answer_question(
     `max_discount_pct` is the room's limit: a deal beyond it is never said (a viewer asking
     about it hears the price), as the engine never announces it.
     """
-    index.update(facts_by_product)  # cheap when nothing changed; keeps prices fresh
     question = question[:MAX_QUESTION_CHARS]
     lang = _question_language(question, _language(locale))
+    if asks_about_host(question):
+        # "Are you a real person?" gets the truth every time, never the team line.
+        return host_answer(lang, current_product_id)
+    index.update(facts_by_product)  # cheap when nothing changed; keeps prices fresh
     focus = index.focus_product(question, current_product_id)
+    focus_facts = index.facts_for(focus) if focus is not None else None
+    if focus_facts is not None and focus_facts.variants:
+        said = _variant_answer(question, focus_facts, lang, max_discount_pct)
+        if said is not None:
+            return said
     # Another product's fact answers only when the question describes it ("anything in
     # navy?"): "what's the warranty?" during the mug is about the mug, not the lamp.
     hits = index.search(question, current_product_id, k=SEARCH_DEPTH, answering_only=True)
@@ -940,6 +966,140 @@ def answer_question(
                 relevance=first.relevance,
             )
     return _ask_team(lang, focus, first.relevance)
+
+
+def host_answer(lang: str, product_id: int | None) -> Answer:
+    """The host says what it is: an AI host the store runs."""
+    line: str = get_locale(lang).phrases("answers")["host_identity"][0]
+    return Answer(
+        text=line,
+        grounded=True,
+        used_facts=(),
+        product_id=product_id,
+        flag_for_team=False,
+        relevance=1.0,
+    )
+
+
+# --- variants ----------------------------------------------------------------------------------
+
+_ALNUM = "A-Za-z0-9"
+
+
+def _mentions(question: str, folded: str, value: str) -> bool:
+    """Whether the question names an option value ("slate", "XL", "红色") as a whole word."""
+    value = " ".join(value.split())
+    if not value:
+        return False
+    if len(value) == 1:
+        # "S", "M", "L": only as a capital standing alone, so "it's" is not size S.
+        return re.search(rf"(?<![{_ALNUM}']){re.escape(value)}(?![{_ALNUM}])", question) is not None
+    pattern = re.escape(value.casefold())
+    if not CJK_CHAR.search(value):
+        pattern = rf"(?<![{_ALNUM}]){pattern}(?![{_ALNUM}])"
+    return re.search(pattern, folded, re.IGNORECASE) is not None
+
+
+def named_variants(question: str, facts: ProductFacts) -> tuple[list[VariantFacts], list[str]]:
+    """The variants of `facts` the question names by option values, and the values named.
+
+    "slate mugs" names every Slate variant; "slate in L" only Slate / L. No value named: none.
+    """
+    folded = question.casefold()
+    named: dict[str, set[str]] = {}
+    said: list[str] = []
+    for variant in facts.variants:
+        for option, value in variant.options.items():
+            if value in named.get(option, set()):
+                continue
+            if _mentions(question, folded, value):
+                named.setdefault(option, set()).add(value)
+                said.append(value)
+    if not named:
+        return [], []
+    matched = [
+        variant
+        for variant in facts.variants
+        if all(variant.options.get(option) in values for option, values in named.items())
+    ]
+    return matched, said
+
+
+def _variant_answer(
+    question: str, facts: ProductFacts, lang: str, max_discount_pct: Decimal | None
+) -> Answer | None:
+    """Stock or price of the variants a question names ("How many slate mugs are left?").
+
+    None when the question names no variant or asks neither; the product's facts answer it.
+    A named variant's own figure is said, never the product's total or another variant's.
+    """
+    asked = question_topics(question)
+    wants_stock = "stock" in asked
+    wants_price = bool(asked & {"price", "deal"})
+    if not (wants_stock or wants_price):
+        return None
+    matched, said = named_variants(question, facts)
+    if not matched:
+        return None
+    locale = get_locale(lang)
+    phrases = locale.phrases("answers")
+    title = _clean(facts.title) or phrases["this_product"][0]
+    # "Slate L"; Chinese values run together ("红色大号") as Chinese writes them.
+    label = "".join(said) if lang == ZH and CJK_CHAR.search("".join(said)) else " ".join(said)
+    sentences: list[FactSentence] = []
+    view = facts
+    if wants_stock:
+        stocks = [variant.stock for variant in matched]
+        if any(stock is None for stock in stocks):
+            return None
+        stock = sum(stock for stock in stocks if stock is not None)
+        key = (
+            "variant_sold_out"
+            if stock <= 0
+            else "variant_low_stock"
+            if stock <= LOW_STOCK_THRESHOLD
+            else "variant_in_stock"
+        )
+        text, short = _said(phrases[key], title=title, variant=label, stock=str(stock))
+        topics = frozenset({"stock"})
+        fact_key = f"variant:{label}:stock"
+        sentences.append(FactSentence(facts.id, fact_key, lang, text, short, topics))
+        view = replace(view, stock=stock)
+    if wants_price:
+        prices = {facts.price if v.price is None else v.price for v in matched}
+        if len(prices) != 1 or None in prices:
+            return None
+        [price] = prices
+        assert price is not None
+        money = locale.format_money(Decimal(price), facts.currency)
+        text, short = _said(phrases["variant_price"], title=title, variant=label, price=money)
+        topics = frozenset({"price", "deal"})
+        fact_key = f"variant:{label}:price"
+        sentences.append(FactSentence(facts.id, fact_key, lang, text, short, topics))
+        compare_at = {variant.compare_at_price for variant in matched}
+        view = replace(
+            view,
+            price=price,
+            compare_at_price=compare_at.pop() if len(compare_at) == 1 else None,
+        )
+    joiner = "" if lang == ZH else " "
+    candidates = (joiner.join(fact.short for fact in sentences), sentences[0].short)
+    for number, text in enumerate(candidates):
+        if safe_to_say(text, view, locale=locale, max_discount_pct=max_discount_pct):
+            return Answer(
+                text=text,
+                grounded=True,
+                used_facts=tuple(sentences) if number == 0 else tuple(sentences[:1]),
+                product_id=facts.id,
+                flag_for_team=False,
+                relevance=1.0,
+            )
+    return _ask_team(lang, facts.id, 0.0)
+
+
+def _said(phrase: tuple[str, ...], **values: str) -> tuple[str, str]:
+    text, short = phrase
+    return text.format(**values), short.format(**values)
 
 
 def _ask_team(lang: str, product_id: int | None, relevance: float) -> Answer:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from livestream.host import bandit
+from livestream.host.identity import asks_about_host
 from livestream.host.names import ProductNames
 from livestream.host.script import (
     CALL_TO_ACTION,
@@ -399,7 +400,7 @@ class HostEngine:
             return True
         if named is not None and named != m.current:
             self._switch(named, now, actions, reason="viewer_question")
-        if m.current is None:
+        if m.current is None and not asks_about_host(question["text"]):
             self._say(
                 now, actions, self._template("answer_no_context"), kind="answer",
                 reason="no_product_context", viewer_ids=asker,
@@ -423,7 +424,7 @@ class HostEngine:
         return True
 
     def _match_product(self, text: str) -> int | None:
-        return self._names.match(text)
+        return self._names.match(text, self._m.current)
 
     # -- thanks and purchases -----------------------------------------------------------------
 

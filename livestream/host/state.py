@@ -55,6 +55,18 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class VariantFacts:
+    """One variant of a product: its options ("Colour": "Slate"), and its own price and stock."""
+
+    options: Mapping[str, str]
+    price: Decimal | None = None
+    stock: int | None = None
+    compare_at_price: Decimal | None = None
+    sku: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class ProductFacts:
     """Catalog facts for one product: the only source of numbers and claims the host says."""
 
@@ -67,6 +79,11 @@ class ProductFacts:
     attributes: Mapping[str, str] = field(default_factory=dict)
     # Sentences a human approved (reviewed copy); said as written.
     approved_copy: list[str] = field(default_factory=list)
+    variants: tuple[VariantFacts, ...] = ()
+    # The catalog description's sentences (the seller's own words), said as written.
+    description: tuple[str, ...] = ()
+    # The catalog's category path ("Apparel > T-Shirts"): names the product's kind.
+    category: str = ""
 
 
 @dataclass(frozen=True)
