@@ -8,6 +8,12 @@ sentences, checked by the grounding and compliance checkers, or says it will ask
 when no fact answers well enough. Nothing the viewer writes is ever repeated, so a question
 cannot put a number in the host's mouth.
 
+Facts are the price, deal, stock, attributes, approved copy and the description's sentences
+(said as written). A question about the host itself is answered with the truth (an AI host
+run by the store) before any search. The product a question is about is the one it names by
+title words or kind ("杯子", "the tee", see ``names``), else the one on air; a variant it
+names by option value ("slate", "XL") answers with that variant's own stock or price.
+
 all-MiniLM-L6-v2 reads English only (its vocabulary maps most Chinese characters to
 [UNK]), so a Chinese question is matched through the topic words it contains: they are
 embedded as an English gloss, and shared Chinese character pairs count as shared words.
