@@ -41,7 +41,6 @@ from livestream.host.engine import (
     Purchase,
     Question,
     StockChanged,
-    fact_numbers,
     numbers_in,
 )
 from livestream.host.messages import (
@@ -68,6 +67,7 @@ from livestream.host.messages import (
     ViewerLike,
     parse_runner_message,
 )
+from livestream.host.script import answer_numbers
 from livestream.models import EventKind, LiveRoom, LiveSession, QuestionStatus, RoomStatus
 from livestream.moderation import BoundedQueue, ModerationState, moderate
 from livestream.protocol import (
@@ -612,7 +612,7 @@ class HostRunner:
 
     def _numbers_grounded(self, text: str, product_id: int | None) -> bool:
         facts = self.facts.get(product_id) if product_id is not None else None
-        allowed = fact_numbers(facts, facts.title if facts else "")
+        allowed = answer_numbers(facts, facts.title if facts else "")
         return numbers_in(text) <= allowed
 
     async def _to_feed(self, message: FeedMessage | RollCall) -> None:

@@ -34,10 +34,34 @@ def fact_numbers(facts: ProductFacts | None, title: str) -> set[str]:
     if facts is not None:
         texts += [facts.title, *facts.attributes.values(), *facts.attributes.keys()]
         texts += facts.approved_copy
+        texts += facts.description  # the seller's own words: "180 g/m²", "24 hours"
         for amount in (facts.price, facts.compare_at_price, facts.stock):
             if amount is not None:
                 texts.append(format_number(amount))
     return {canonical_number(n) for text in texts for n in NUMBER.findall(str(text))}
+
+
+def answer_numbers(facts: ProductFacts | None, title: str) -> set[str]:
+    """Numbers an answer about this product may contain: its facts' and its variants' own
+    prices and stock ("Slate has only 4 left"), which pitch lines never say."""
+    allowed = fact_numbers(facts, title)
+    if facts is not None:
+        for variant in facts.variants:
+            for amount in (variant.price, variant.compare_at_price, variant.stock):
+                if amount is not None:
+                    allowed |= {canonical_number(n) for n in NUMBER.findall(format_number(amount))}
+        # Stock summed over the variants a question names ("slate" in every size).
+        stocks = [v.stock for v in facts.variants if v.stock is not None]
+        allowed |= {str(total) for total in _subset_sums(stocks)}
+    return allowed
+
+
+def _subset_sums(values: Sequence[int], limit: int = 12) -> set[int]:
+    """Every sum of some of `values`; only for a few variants (the set doubles with each)."""
+    sums = {0}
+    for value in values[:limit]:
+        sums |= {total + value for total in sums}
+    return sums - {0}
 
 
 def numbers_in(text: str) -> set[str]:

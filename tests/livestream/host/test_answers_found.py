@@ -24,9 +24,17 @@ from livestream.host.answers import (
     safe_to_say,
     team_line,
 )
-from livestream.host.engine import HostEngine, Policy, Question, RundownItem
+from livestream.host.engine import (
+    HostEngine,
+    Policy,
+    Question,
+    RundownItem,
+    fact_numbers,
+    numbers_in,
+)
 from livestream.host.identity import asks_about_host
 from livestream.host.names import ProductNames, named_kinds
+from livestream.host.script import answer_numbers
 from livestream.host.state import ProductFacts, VariantFacts
 from locales import get_locale
 from trust.compliance import check_compliance
@@ -383,3 +391,15 @@ def test_questions_the_facts_do_not_answer_are_flagged_for_the_team(
     assert answer.flag_for_team
     assert not answer.grounded
     assert answer.text == team_line(ZH if CJK.search(question) else EN)
+
+
+def test_a_seller_approved_answer_may_state_variant_and_description_numbers() -> None:
+    # The runner drops an approved answer whose numbers are not the product's.
+    mug, tee = CATALOG[MUG], CATALOG[TEE]
+
+    assert numbers_in("Slate has only 4 left in stock.") <= answer_numbers(mug, mug.title)
+    assert numbers_in("Sand costs $20.") <= answer_numbers(mug, mug.title)
+    assert numbers_in("Pre-shrunk jersey, 180 g/m².") <= answer_numbers(tee, tee.title)
+    assert not numbers_in("Slate has only 7 left.") <= answer_numbers(mug, mug.title)
+    # Pitch lines say no variant's figure: only the product's own.
+    assert "4" not in fact_numbers(mug, mug.title)
