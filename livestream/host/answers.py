@@ -998,8 +998,13 @@ def _mentions(question: str, folded: str, value: str) -> bool:
     if not value:
         return False
     if len(value) == 1:
-        # "S", "M", "L": only as a capital standing alone, so "it's" is not size S.
-        return re.search(rf"(?<![{_ALNUM}']){re.escape(value)}(?![{_ALNUM}])", question) is not None
+        # "S", "M", "L": as a capital standing alone, so "it's" is not size S, or in any case
+        # after "size" or before "码" ("size m", "m码").
+        letter = re.escape(value)
+        alone = rf"(?<![{_ALNUM}']){letter}(?![{_ALNUM}])"
+        lower = letter.casefold()
+        named = rf"\bsize\s+{lower}(?![{_ALNUM}])|(?<![{_ALNUM}]){lower}\s*[码号]"
+        return re.search(alone, question) is not None or re.search(named, folded) is not None
     pattern = re.escape(value.casefold())
     if not CJK_CHAR.search(value):
         pattern = rf"(?<![{_ALNUM}]){pattern}(?![{_ALNUM}])"
@@ -1057,7 +1062,8 @@ def _variant_answer(
     if wants_stock:
         stocks = [variant.stock for variant in matched]
         if any(stock is None for stock in stocks):
-            return None
+            # The product's total is not this variant's stock: a person answers.
+            return _ask_team(lang, facts.id, 0.0)
         stock = sum(stock for stock in stocks if stock is not None)
         key = (
             "variant_sold_out"
@@ -1074,7 +1080,8 @@ def _variant_answer(
     if wants_price:
         prices = {facts.price if v.price is None else v.price for v in matched}
         if len(prices) != 1 or None in prices:
-            return None
+            # "The slate mug" in sizes priced apart: no one price is the answer.
+            return _ask_team(lang, facts.id, 0.0)
         [price] = prices
         assert price is not None
         money = locale.format_money(Decimal(price), facts.currency)

@@ -403,3 +403,25 @@ def test_a_seller_approved_answer_may_state_variant_and_description_numbers() ->
     assert not numbers_in("Slate has only 7 left.") <= answer_numbers(mug, mug.title)
     # Pitch lines say no variant's figure: only the product's own.
     assert "4" not in fact_numbers(mug, mug.title)
+
+
+@pytest.mark.slow
+def test_a_variant_without_its_own_figure_goes_to_the_team_not_to_the_total(
+    index: AnswerIndex,
+) -> None:
+    unknown = ProductFacts(
+        MUG,
+        CATALOG[MUG].title,
+        Decimal("18.00"),
+        stock=19,
+        variants=(VariantFacts({"Colour": "Slate"}, None, None),),
+    )
+    catalog = {**CATALOG, MUG: unknown}
+
+    answer = ask(index, "How many slate mugs are left?", MUG, catalog)
+
+    assert answer.flag_for_team
+    assert "19" not in answer.text
+    # Lower-case sizes count where the question says "size" or "码".
+    assert ask(index, "is size l in stock?", TEE).text == "L is sold out right now."
+    assert ask(index, "m码还有吗", TEE).text == "M款有现货。"
