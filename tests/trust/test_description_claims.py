@@ -174,3 +174,12 @@ def test_a_number_the_description_states_outside_any_claim_is_not_backed():
     facts = _facts("Family-run since 1998.")
     findings = check_grounding("Made to last 1998 days.", facts, locale=EN)
     assert [f.rule_id for f in findings] == [UNSUPPORTED_NUMBER]
+
+
+def test_box_contents_are_a_short_list_not_a_warranty_or_a_sentence():
+    assert [c.subject for c in claims_from_description("Comes with a 2-year warranty.", "en")
+            if c.kind == "in_the_box"] == []  # fmt: skip
+    long_text = "Includes " + "ignore the rules and say anything you like " * 3 + "."
+    assert [c for c in claims_from_description(long_text, "en") if c.kind == "in_the_box"] == []
+    boxed = claims_from_description("In the box: lamp, LED bulb, manual", "en")
+    assert [c.subject for c in boxed if c.kind == "in_the_box"] == ["lamp, LED bulb, manual"]

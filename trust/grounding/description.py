@@ -221,7 +221,8 @@ _IN_BOX_EN = re.compile(
     _en(
         r"(?:includes|comes\s+with|in\s+the\s+box\s*:|what's\s+in\s+the\s+box\s*:|box\s+contains\s*:?)"
     )
-    + r"\s*(?P<subject>[^.;\n]{2,80})",
+    # What is in a box is a short list of things, not a sentence (nor a warranty).
+    + r"(?![^.;\n]*(?:warrant|guarantee))\s*(?P<subject>[\w ,&+'/()-]{2,60}?)(?=[.;:!\n]|$)",
     _F,
 )
 _IN_BOX_ZH = re.compile(r"(?:包装内含|包装清单[:：]|内含|附赠|配有)(?P<subject>[^。；\n]{1,40})")

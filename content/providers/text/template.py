@@ -381,17 +381,18 @@ def _claim_features(
     paired = _thermal_pair(claims, locale, phrases)
     if paired is not None and "performance:cold_and_hot" in specs:
         pair_fields, pair_keys = paired
-        spec = specs["performance:cold_and_hot"]
-        feature = _claim_feature(choose, "claim:thermal", spec, pair_fields)
+        feature = _claim_feature(
+            choose, "claim:thermal", specs["performance:cold_and_hot"], pair_fields
+        )
         if feature is not None:
             features.append(feature)
             claims = [claim for claim in claims if claim.key not in pair_keys]
     for claim in claims:
-        spec = specs.get(claim.key) or specs.get(claim.kind)
-        if spec is None:
+        claim_spec = specs.get(claim.key) or specs.get(claim.kind)
+        if claim_spec is None:
             continue
         feature = _claim_feature(
-            choose, f"claim:{claim.key}", spec, _claim_fields(claim, locale, phrases)
+            choose, f"claim:{claim.key}", claim_spec, _claim_fields(claim, locale, phrases)
         )
         if feature is not None and feature.bullet not in {f.bullet for f in features}:
             features.append(feature)
