@@ -55,7 +55,7 @@ from content.providers.text.shots import plan_shots
 from locales import Locale, Phrasebook, has_cjk
 from trust.compliance import rewrite_compliant
 from trust.findings import Finding
-from trust.grounding import Claim, Facts, evidence_from_facts
+from trust.grounding import Claim, Facts, claims_from_description, evidence_from_facts
 
 # v3: description claims lead; no category or brand-echo bullets.
 TEMPLATE_MODEL = "template-v3"
@@ -226,6 +226,18 @@ def _feature(
     return _Feature(bullet, sentence, spoken)
 
 
+def _native_value(kind: str, value: str, locale: Locale, phrases: Phrasebook) -> str:
+    """A material the catalog names in another language ("stoneware" in Chinese copy), in the
+    locale's own word ("粗陶") when the phrasebook has one; anything else as written."""
+    names: Mapping[str, str] = phrases.get("claim_names", {})
+    if kind != "material" or not names or has_cjk(value) != locale.spaces_between_words:
+        return value
+    claims = claims_from_description(value)
+    if len(claims) == 1 and claims[0].text.lower() == value.lower():
+        return names.get(claims[0].key, value)
+    return value
+
+
 def _product_name(locale: Locale, phrases: Phrasebook, title: str, other_brand: str | None) -> str:
     template = phrases["name_with_brand"] if other_brand else phrases["name"]
     definite = phrases.get("definite", _same)
@@ -249,7 +261,7 @@ def _features(
         label = labels.get(attribute_label(key), attribute_label(key))
         spec = attributes.get(attribute_kind(key), attributes["other"])
         fields: dict[str, object] = {
-            "value": attribute_value(key, raw),
+            "value": _native_value(attribute_kind(key), attribute_value(key, raw), locale, phrases),
             "label": label,
             "Label": _capitalize(label),
         }

@@ -159,3 +159,10 @@ def test_claims_keep_the_copy_stage_fast(locale):
     for facts in (DEMO_MUG, BOTTLE, TEE, ZH_CUP):
         _write(facts, locale)
     assert (time.perf_counter() - started) / 4 < 1.0
+
+
+def test_chinese_copy_names_a_catalog_material_in_chinese():
+    bullets = _write(DEMO_MUG, "zh-CN").copy.bullets
+
+    assert "材质：粗陶" in bullets or "采用粗陶" in bullets
+    assert not any("stoneware" in bullet for bullet in bullets)
