@@ -5,6 +5,7 @@ accepting what a description claim backs (and nothing else)."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -183,3 +184,8 @@ def test_box_contents_are_a_short_list_not_a_warranty_or_a_sentence():
     assert [c for c in claims_from_description(long_text, "en") if c.kind == "in_the_box"] == []
     boxed = claims_from_description("In the box: lamp, LED bulb, manual", "en")
     assert [c.subject for c in boxed if c.kind == "in_the_box"] == ["lamp, LED bulb, manual"]
+
+
+def test_replacing_the_description_rereads_its_claims():
+    facts = dataclasses.replace(_facts(MUG_HTML), description="GOTS certified.")
+    assert _keys(list(facts.claims)) == ["cert:gots"]

@@ -34,12 +34,13 @@ class Facts:
     offers: Sequence[str] = ()
     warranty: str = ""  # e.g. "2-year"
     # The seller's description (plain text or HTML). What it says becomes `claims`, read once
-    # here unless given; only the claims, not the whole text, back what copy may state.
+    # here (and again by `dataclasses.replace`, so they never go stale); only the claims, not
+    # the whole text, back what copy may state.
     description: str = ""
-    claims: tuple[Claim, ...] = ()
+    claims: tuple[Claim, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
-        if self.description and not self.claims:
+        if self.description:
             object.__setattr__(self, "claims", tuple(claims_from_description(self.description)))
 
     def texts(self) -> list[str]:
