@@ -170,4 +170,5 @@ def facts_for(product: CatalogProduct) -> Facts:
         attributes=attributes,
         variant_options=product.variant_options(),
         tags=tuple(product.tags or ()),
+        description=product.description,
     )

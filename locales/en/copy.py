@@ -33,6 +33,125 @@ def _warranty(warranty: str) -> tuple[str, str, str]:
     return f"{_capitalize(warranty)} warranty", sentence, sentence
 
 
+def _hours(value: str) -> str:
+    return "1 hour" if value == "1" else f"{value} hours"
+
+
+def _claim(bullets: tuple[str, ...], sentences: tuple[str, ...], spoken: tuple[str, ...]) -> dict:
+    return {"bullet": bullets, "sentence": sentences, "spoken": spoken}
+
+
+# The description's claims, benefit first. Each line states the claim and at most a plain
+# consequence of it ("dishwasher safe" -> easy cleanup), never a new fact.
+_THERMAL = _claim(
+    (
+        "Keeps {subject} {state} for {hours}",
+        "{Subject} stay {state} for {hours}",
+        "Keeps {subject} {state}, so you can take your time",
+        "Stays {state} for {hours}",
+    ),
+    (
+        "It keeps {subject} {state} for {hours}.",
+        "It keeps {subject} {state}, so there is no rush.",
+        "It stays {state} for {hours}.",
+    ),
+    (
+        "It keeps {subject} {state} for {hours}.",
+        "It keeps {subject} {state}.",
+        "It stays {state} for {hours}.",
+    ),
+)
+_CLAIMS = {
+    "performance:keeps_warm": _THERMAL,
+    "performance:keeps_hot": _THERMAL,
+    "performance:keeps_cold": _THERMAL,
+    "performance:cold_and_hot": _claim(
+        (
+            "Keeps {subject} cold for {cold_hours} and hot for {hot_hours}",
+            "Cold for {cold_hours}, hot for {hot_hours}",
+        ),
+        (
+            "It keeps {subject} cold for {cold_hours} and hot for {hot_hours}.",
+            "It stays cold for {cold_hours} or hot for {hot_hours}.",
+        ),
+        ("Cold for {cold_hours}, hot for {hot_hours}.",),
+    ),
+    "performance:battery_life": _claim(
+        ("Up to {hours} of battery life",),
+        ("The battery lasts up to {hours}.",),
+        ("Up to {hours} on a charge.",),
+    ),
+    "craft:hand_glazed": _claim(
+        ("Hand-glazed for a finish with character", "Hand-glazed, one piece at a time"),
+        ("Each one is hand-glazed, which gives the finish its character.",),
+        ("Every one is hand-glazed.",),
+    ),
+    "craft": _claim(("{Phrase}",), ("It is {phrase}.",), ("It's {phrase}.",)),
+    "care:dishwasher_safe": _claim(
+        ("Dishwasher safe for easy cleanup", "Dishwasher safe, so cleanup is quick"),
+        ("It is dishwasher safe, so cleaning up is easy.",),
+        ("And it's dishwasher safe.",),
+    ),
+    "care:microwave_safe": _claim(
+        ("Microwave safe for quick reheats",),
+        ("It is microwave safe, handy for reheating.",),
+        ("It's microwave safe too.",),
+    ),
+    "care:oven_safe": _claim(("Oven safe",), ("It is oven safe.",), ("It's oven safe.",)),
+    "care:freezer_safe": _claim(
+        ("Freezer safe",), ("It is freezer safe.",), ("It's freezer safe.",)
+    ),
+    "care:machine_wash": _claim(
+        ("{Phrase} for easy care", "Machine washable for easy care"),
+        ("Care is simple: {phrase}.", "It is machine washable, so care is easy."),
+        ("Just toss it in the wash.",),
+    ),
+    "care": _claim(("Care: {phrase}",), ("Care: {phrase}.",), ("Care: {phrase}.",)),
+    "cert:bpa_free": _claim(
+        ("BPA-free for everyday peace of mind", "BPA-free"),
+        ("It is BPA-free.",),
+        ("It's BPA-free.",),
+    ),
+    "cert:gots": _claim(("GOTS certified",), ("It is GOTS certified.",), ("It's GOTS certified.",)),
+    "certification": _claim(("{Phrase}",), ("{Phrase}.",), ("{Phrase}.",)),
+    "fit:relaxed": _claim(
+        ("Relaxed fit for easy, all-day comfort", "A relaxed fit that is easy to wear"),
+        ("The relaxed fit makes it easy to wear all day.",),
+        ("It has a relaxed fit.",),
+    ),
+    "fit:slim": _claim(
+        ("Slim fit for a sharp, tailored look",),
+        ("The slim fit gives it a tailored look.",),
+        ("It has a slim fit.",),
+    ),
+    "fit:regular": _claim(
+        ("{Phrase}, easy to wear",), ("It has a {phrase}.",), ("It has a {phrase}.",)
+    ),
+    "fit:pre_shrunk": _claim(
+        ("Pre-shrunk, so it keeps its size wash after wash", "Pre-shrunk fabric"),
+        ("It is pre-shrunk, so it keeps its size in the wash.",),
+        ("It's pre-shrunk.",),
+    ),
+    "fit": _claim(("{Phrase}",), ("{Phrase}.",), ("{Phrase}.",)),
+    "material": _claim(
+        ("Made of {phrase}",), ("It is made of {phrase}.",), ("It's made of {phrase}.",)
+    ),
+    "compatibility": _claim(
+        ("Works with {subject}",), ("It works with {subject}.",), ("It works with {subject}.",)
+    ),
+    "in_the_box": _claim(
+        ("In the box: {subject}",), ("In the box: {subject}.",), ("In the box: {subject}.",)
+    ),
+    "capacity": _claim(("Holds {phrase}",), ("It holds {phrase}.",), ("It holds {phrase}.",)),
+    "dimensions": _claim(
+        ("Measures {phrase}",), ("It measures {phrase}.",), ("It measures {phrase}.",)
+    ),
+    "weight": _claim(("Weighs {phrase}",), ("It weighs {phrase}.",), ("It weighs {phrase}.",)),
+    "fabric_weight": _claim(
+        ("{Phrase} fabric",), ("The fabric weighs {phrase}.",), ("{Phrase} fabric.",)
+    ),
+}
+
 _PLURALS = {"color": "colors", "colour": "colours", "size": "sizes", "style": "styles"}
 
 PHRASES = {
@@ -58,7 +177,8 @@ PHRASES = {
         "Grab it at {store} for {price}.",
         "Order now for just {price}.",
     ),
-    "fact_bullets": ("From {brand}", "Category: {category}"),
+    # A category path or the brand's name alone sells nothing: no such bullets.
+    "fact_bullets": (),
     # True of every product a store lists; stock is left out on purpose (it changes without
     # changing the product's content hash, so a cached "In stock" could outlive the stock).
     "store_bullets": ("Sold by {store}", "Questions? Ask the {store} team"),
@@ -82,6 +202,9 @@ PHRASES = {
         "sentence": ("It is now {price}, down from {was}: save {percent}%.",),
         "spoken": ("Save {percent}% today.",),
     },
+    "claims": _CLAIMS,
+    "claim_states": {"warm": "warm", "hot": "hot", "cold": "cold"},
+    "hours": _hours,
     "attribute_labels": {},
     "attributes": {
         "material": {

@@ -64,8 +64,9 @@ def _claim_finding(normalized: NormalizedText, rule: ClaimRule, start: int, end:
         end=original_end,
         excerpt=excerpt,
         message=(
-            f"'{excerpt}' claims {rule.label} ({rule.key}), which the product facts do not "
-            "state; remove it or add it to the catalog."
+            f"'{excerpt}' claims {rule.label} ({rule.key}), which neither the product's "
+            "attributes nor any claim of its description state; remove it, or add it to the "
+            "description or the attributes."
         ),
         suggestion=None,
     )
@@ -131,13 +132,21 @@ def _number_problem(
         dimension = quantity.readings[0].dimension
         written = pool.written_values(dimension)
         suggestion = written[0] if len(written) == 1 else None
-        known = f" (facts say {', '.join(written)})" if written else ""
+        known = (
+            f" (facts say {', '.join(written)})"
+            if written
+            else " (no attribute or description claim states one)"
+        )
         return (
             f"'{quantity.excerpt}' is not a {dimension.split('_')[0]} the product facts state"
             f"{known}.",
             suggestion,
         )
-    return f"'{quantity.excerpt}' is a number the product facts do not state.", None
+    return (
+        f"'{quantity.excerpt}' is a number the product facts do not state (no attribute, "
+        "option or description claim has it).",
+        None,
+    )
 
 
 def _swap_number(quantity: Quantity, value: Decimal) -> str:

@@ -248,6 +248,40 @@ CLAIM_RULES: tuple[ClaimRule, ...] = (
         _en(r"hand[- ]?made|handcrafted") + r"|纯手工|手工制作",
         r"hand[- ]?made|handcrafted|手工",
     ),
+    _simple(
+        "craft:hand_finished",
+        "hand-finished",
+        _en(r"hand[- ]?(?:glazed|painted|stitched|sewn|thrown|carved|blown|woven|poured)")
+        + r"|手工上釉|手绘|手工缝制|手工拉坯|手工编织",
+        r"hand[- ]?(?:glazed|painted|stitched|sewn|thrown|carved|blown|woven|poured)"
+        r"|手工上釉|手绘|手工缝制|手工拉坯|手工编织",
+    ),
+    _simple(
+        "care:machine_washable",
+        "machine washable",
+        _en(r"machine[- ]wash(?:able)?") + r"|可机洗",
+        r"machine[- ]wash|机洗",
+    ),
+    _simple(
+        "cert:gots",
+        "GOTS certification",
+        _en(r"GOTS(?:[- ]certified)?") + r"|GOTS认证",
+        r"(?<![A-Za-z])GOTS(?![A-Za-z])",
+    ),
+    _simple(
+        "performance:keeps_cold",
+        "keeps cold",
+        _en(r"keeps?\s+(?:[a-z]+\s+){0,3}?(?:ice[- ])?cold") + r"|保冷",
+        r"cold|cool|保冷",
+        group="performance:cold",
+    ),
+    _simple(
+        "performance:keeps_warm",
+        "keeps warm",
+        _en(r"keeps?\s+(?:[a-z]+\s+){0,3}?(?:warm|hot)") + r"|保温|保热",
+        r"warm|hot|保温|保热",
+        group="performance:warm",
+    ),
     *COUNTRY_RULES,
     ClaimRule(
         key="warranty:lifetime",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from trust.grounding.facts import Facts
+if TYPE_CHECKING:  # facts reads descriptions with the quantity reader, which needs zhe below
+    from trust.grounding.facts import Facts
 
 
 def real_discount_percents(facts: Facts) -> set[Decimal]:

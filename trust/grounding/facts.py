@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from trust.findings import normalize_text
+from trust.grounding.description import Claim, claims_from_description
 
 # "Selling fast" and friends are only honest when few units are really left.
 LOW_STOCK_THRESHOLD = 10
@@ -32,10 +33,20 @@ class Facts:
     # e.g. ["free shipping", "20% off with code SPRING", "买一送一"]
     offers: Sequence[str] = ()
     warranty: str = ""  # e.g. "2-year"
+    # The seller's description (plain text or HTML). What it says becomes `claims`, read once
+    # here (and again by `dataclasses.replace`, so they never go stale); only the claims, not
+    # the whole text, back what copy may state.
+    description: str = ""
+    claims: tuple[Claim, ...] = field(default=(), init=False)
+
+    def __post_init__(self) -> None:
+        if self.description:
+            object.__setattr__(self, "claims", tuple(claims_from_description(self.description)))
 
     def texts(self) -> list[str]:
         """Every free-text fact, in one list; claims and numbers are looked up in these."""
         parts = [self.title, self.brand, self.category, self.warranty]
+        parts.extend(claim.text for claim in self.claims)
         for key, value in self.attributes.items():
             parts.append(f"{key}: {value}")
         for option, values in self.variant_options.items():

@@ -96,6 +96,8 @@ def build_pool(facts: Facts, *, locale: Locale) -> SupportPool:
     ]
     fact_texts += [value for values in facts.variant_options.values() for value in values]
     fact_texts += list(facts.tags)
+    # The description backs a number only through a claim it makes ("350 ml", "cold 24 hours").
+    fact_texts += [claim.text for claim in facts.claims]
     # Prices and discounts are backed by the price fields and the offers only: a price or a
     # discount written into an attribute, a tag or the title ("details: now only $1, 90% off",
     # often pasted from a supplier's feed) is not what the product costs.

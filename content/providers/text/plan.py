@@ -85,6 +85,8 @@ def plan_lines(request: CopyRequest) -> list[str]:
     if facts.warranty:
         lines.append(f"warranty: {facts.warranty}")
     lines.extend(f"offer: {offer}" for offer in facts.offers)
+    # The description's own claims, the words a model may build benefits from.
+    lines.extend(f"description says: {claim.text}" for claim in facts.claims)
     left = low_stock(facts)
     if left is not None:
         lines.append(f"stock: only {left} left")

@@ -19,6 +19,7 @@ import string
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from content.providers.base import Cost, Provenance
 from content.providers.text.plan import (
@@ -54,9 +55,10 @@ from content.providers.text.shots import plan_shots
 from locales import Locale, Phrasebook, has_cjk
 from trust.compliance import rewrite_compliant
 from trust.findings import Finding
-from trust.grounding import Facts, evidence_from_facts
+from trust.grounding import Claim, Facts, claims_from_description, evidence_from_facts
 
-TEMPLATE_MODEL = "template-v2"
+# v3: description claims lead; no category or brand-echo bullets.
+TEMPLATE_MODEL = "template-v3"
 _MAX_LISTED_VALUES = 6
 _SCRIPT_FEATURE_LINES = 3
 
@@ -180,6 +182,16 @@ def _shorten(text: str, max_chars: int) -> str:
 # locale's list style) and ``plural`` (label -> counted noun, or None: not counted),
 # ``offer`` (``offer``, ``Offer``) with ``offer_trim``; ``warranty`` is a function giving
 # (bullet, sentence, spoken). ``shots`` is read by the shot planner.
+#
+# ``claims`` (optional) states the description's claims (``Facts.claims``), first of all
+# facts: specs like the above keyed by a claim's key ("care:dishwasher_safe") or, failing
+# that, its kind ("fit"); an option naming a field the claim lacks is skipped, and a claim
+# with no renderable bullet is left out. Fields: ``phrase``/``Phrase`` (the description's
+# words, only when written in the copy's language; numbers with units in any),
+# ``subject``/``Subject`` ("coffee" in "keeps coffee warm"), ``value``, ``hours`` ("24
+# hours"), ``state`` ("warm"), ``name`` (``claim_names[key]``, the locale's word for it), and
+# for a cold-and-hot pair (key ``performance:cold_and_hot``) ``cold_value``, ``hot_value``,
+# ``cold_hours``, ``hot_hours``. ``hours`` is a function (value -> "24 hours").
 
 _FORMATTER = string.Formatter()
 
@@ -214,6 +226,18 @@ def _feature(
     return _Feature(bullet, sentence, spoken)
 
 
+def _native_value(kind: str, value: str, locale: Locale, phrases: Phrasebook) -> str:
+    """A material the catalog names in another language ("stoneware" in Chinese copy), in the
+    locale's own word ("粗陶") when the phrasebook has one; anything else as written."""
+    names: Mapping[str, str] = phrases.get("claim_names", {})
+    if kind != "material" or not names or has_cjk(value) != locale.spaces_between_words:
+        return value
+    claims = claims_from_description(value)
+    if len(claims) == 1 and claims[0].text.lower() == value.lower():
+        return names.get(claims[0].key, value)
+    return value
+
+
 def _product_name(locale: Locale, phrases: Phrasebook, title: str, other_brand: str | None) -> str:
     template = phrases["name_with_brand"] if other_brand else phrases["name"]
     definite = phrases.get("definite", _same)
@@ -237,7 +261,7 @@ def _features(
         label = labels.get(attribute_label(key), attribute_label(key))
         spec = attributes.get(attribute_kind(key), attributes["other"])
         fields: dict[str, object] = {
-            "value": attribute_value(key, raw),
+            "value": _native_value(attribute_kind(key), attribute_value(key, raw), locale, phrases),
             "label": label,
             "Label": _capitalize(label),
         }
@@ -270,6 +294,145 @@ def _features(
     return features
 
 
+# Claims lead with what the product does for the buyer, then how it is made and cared for.
+_CLAIM_ORDER = (
+    "performance",
+    "craft",
+    "care",
+    "fit",
+    "certification",
+    "material",
+    "compatibility",
+    "in_the_box",
+    "capacity",
+    "dimensions",
+    "weight",
+    "fabric_weight",
+)
+_NUMBER_CLAIMS = frozenset({"capacity", "dimensions", "weight", "fabric_weight", "quantity"})
+# Claims that an attribute or the title usually states already ("material: stoneware").
+_ATTRIBUTE_LIKE = frozenset({"material", "capacity", "dimensions", "weight", "fabric_weight"})
+_STATES = {
+    "performance:keeps_warm": "warm",
+    "performance:keeps_hot": "hot",
+    "performance:keeps_cold": "cold",
+}
+
+
+def _number(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return format(value.normalize(), "f")
+
+
+def _claims_to_state(facts: Facts) -> list[Claim]:
+    """The claims worth a line: one per key (the one with a number first), in benefit order,
+    leaving out what the attributes or the title already say."""
+    stated = " ".join([facts.title, *facts.attributes.values()]).lower()
+    stated = " ".join(stated.split())
+    by_key: dict[str, Claim] = {}
+    for claim in facts.claims:
+        if claim.kind not in _CLAIM_ORDER:
+            continue
+        words = " ".join(claim.text.split()).lower()
+        if claim.kind in _ATTRIBUTE_LIKE and words in stated:
+            continue
+        kept = by_key.get(claim.key)
+        if kept is None or (kept.value is None and claim.value is not None):
+            by_key[claim.key] = claim
+    return sorted(by_key.values(), key=lambda claim: _CLAIM_ORDER.index(claim.kind))
+
+
+def _claim_fields(claim: Claim, locale: Locale, phrases: Phrasebook) -> dict[str, object]:
+    native = claim.language == locale.language
+    phrase = " ".join(claim.text.split()).rstrip(".,;:!。，；：！")  # noqa: RUF001
+    if claim.kind == "quantity" or not (native or claim.kind in _NUMBER_CLAIMS):
+        phrase = ""
+    if claim.kind in _NUMBER_CLAIMS and has_cjk(phrase) and locale.spaces_between_words:
+        phrase = ""  # "500毫升" has no place in English copy; "350 ml" reads in Chinese
+    subject = claim.subject if native else ""
+    value = _number(claim.value) if claim.unit == "h" else None
+    names: Mapping[str, str] = phrases.get("claim_names", {})
+    return {
+        "phrase": phrase or None,
+        "Phrase": _capitalize(phrase) or None,
+        "subject": subject or None,
+        "Subject": _capitalize(subject) or None,
+        "value": value,
+        "hours": phrases["hours"](value) if value is not None and "hours" in phrases else None,
+        "state": phrases.get("claim_states", {}).get(_STATES.get(claim.key, "")),
+        "name": names.get(claim.key),
+    }
+
+
+def _claim_feature(
+    choose: _Chooser, slot: str, spec: Phrasebook, fields: Mapping[str, object]
+) -> _Feature | None:
+    """Like `_feature`, choosing only among the options the claim has every field for."""
+    bullets = _render_all(spec.get("bullet", ()), fields)
+    if not bullets:
+        return None
+    bullet = choose.pick(slot, bullets)
+    with_bullet = {**fields, "bullet": bullet}
+    sentences = _render_all(spec.get("sentence", ()), with_bullet)
+    spoken = _render_all(spec.get("spoken", ()), with_bullet)
+    if not sentences or not spoken:
+        return None
+    return _Feature(bullet, choose.pick(slot, sentences), choose.pick(slot, spoken))
+
+
+def _claim_features(
+    facts: Facts, locale: Locale, phrases: Phrasebook, choose: _Chooser
+) -> list[_Feature]:
+    """Benefit-led lines from the description's claims, in the locale's own phrasing."""
+    specs: Mapping[str, Phrasebook] = phrases.get("claims", {})
+    if not specs or not facts.claims:
+        return []
+    claims = _claims_to_state(facts)
+    features: list[_Feature] = []
+    paired = _thermal_pair(claims, locale, phrases)
+    if paired is not None and "performance:cold_and_hot" in specs:
+        pair_fields, pair_keys = paired
+        feature = _claim_feature(
+            choose, "claim:thermal", specs["performance:cold_and_hot"], pair_fields
+        )
+        if feature is not None:
+            features.append(feature)
+            claims = [claim for claim in claims if claim.key not in pair_keys]
+    for claim in claims:
+        claim_spec = specs.get(claim.key) or specs.get(claim.kind)
+        if claim_spec is None:
+            continue
+        feature = _claim_feature(
+            choose, f"claim:{claim.key}", claim_spec, _claim_fields(claim, locale, phrases)
+        )
+        if feature is not None and feature.bullet not in {f.bullet for f in features}:
+            features.append(feature)
+    return features
+
+
+def _thermal_pair(
+    claims: Sequence[Claim], locale: Locale, phrases: Phrasebook
+) -> tuple[dict[str, object], set[str]] | None:
+    """ "Cold 24 hours and hot 12 hours" as one fact, when both carry their hours."""
+    cold = next((c for c in claims if c.key == "performance:keeps_cold" and c.value), None)
+    hot_keys = ("performance:keeps_hot", "performance:keeps_warm")
+    hot = next((c for c in claims if c.key in hot_keys and c.value), None)
+    if cold is None or hot is None:
+        return None
+    fields = _claim_fields(cold, locale, phrases)
+    cold_value, hot_value = _number(cold.value), _number(hot.value)
+    hours = phrases["hours"]
+    fields.update(
+        cold_value=cold_value,
+        hot_value=hot_value,
+        cold_hours=hours(cold_value),
+        hot_hours=hours(hot_value),
+        hot_state=phrases.get("claim_states", {}).get(_STATES[hot.key]),
+    )
+    return fields, {cold.key, hot.key}
+
+
 def _compose(request: CopyRequest, check: _Checker, choose: _Chooser) -> ProductCopy:
     facts, locale = request.facts, request.locale
     phrases = locale.phrases("copy")
@@ -278,7 +441,13 @@ def _compose(request: CopyRequest, check: _Checker, choose: _Chooser) -> Product
     short_title = _shorten(title, phrases["short_title_chars"])
     store = request.brand_name.strip() or facts.brand or phrases["our_store"]
     brand = facts.brand.strip()
-    other_brand = brand if brand and brand.lower() not in title.lower() else None
+    # The brand is named only where it adds something: not when the title has it, and not
+    # when the store bears the same name ("from Kiln & Co at Kiln & Co").
+    other_brand = (
+        brand
+        if brand and brand.lower() not in title.lower() and brand.lower() != store.lower()
+        else None
+    )
     percent = locale.discount_percent(facts.price, facts.compare_at_price)
     fields: dict[str, object] = {
         "title": title,
@@ -300,7 +469,9 @@ def _compose(request: CopyRequest, check: _Checker, choose: _Chooser) -> Product
     }
     short_fields = {**fields, "name": fields["short_name"]}
     openers = phrases["openers"].get(request.tone, phrases["openers"]["friendly"])
-    all_features = _features(facts, locale, phrases, choose)
+    all_features = _claim_features(facts, locale, phrases, choose) + _features(
+        facts, locale, phrases, choose
+    )
     discounted = percent is not None and facts.compare_at_price is not None
     price_spec = phrases["discounted_price"] if discounted else phrases["price"]
     price_feature = _feature(choose, "price", price_spec, fields)
