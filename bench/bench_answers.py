@@ -29,17 +29,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-# The host's answers reach content's embeddings through content.facade, which loads models.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-import django
 
-django.setup()
-
-from content.providers.embeddings import MiniLmEmbeddings  # noqa: E402
-from livestream.host.answers import ANSWER_THRESHOLD, AnswerIndex, answer_question, fact_sentences  # noqa: E402
-from livestream.host.engine import ProductFacts  # noqa: E402
-from locales import get_locale  # noqa: E402
-from tests.livestream.host import test_answers as labelled  # noqa: E402
+from content.providers.embeddings import MiniLmEmbeddings
+from livestream.host.answers import ANSWER_THRESHOLD, AnswerIndex, answer_question, fact_sentences
+from livestream.host.engine import ProductFacts
+from locales import get_locale
+from tests.livestream.host import test_answers as labelled
 
 EN = get_locale("en")
 

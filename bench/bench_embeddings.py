@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from content.providers.embeddings import ENCODE_BATCH_SIZE, MiniLmEmbeddings, VectorIndex
+from content.providers.embeddings import ENCODE_BATCH_SIZE, MiniLmEmbeddings
+from livestream.host.vectors import VectorIndex
 
 MATERIALS = ["ceramic", "stainless steel", "bamboo", "glass", "cotton", "silicone"]
 PRODUCTS = ["mug", "water bottle", "lunch box", "tea set", "tote bag", "phone case"]

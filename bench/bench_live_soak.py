@@ -13,9 +13,6 @@ of a long run:
 Run: python bench/bench_live_soak.py [--minutes 60] [--rate 10]
 """
 
-# Django is set up before the app imports below: the host's answers load content's models.
-# ruff: noqa: E402
-
 from __future__ import annotations
 
 import argparse
@@ -30,11 +27,6 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-# The host's answers reach content's embeddings through content.facade, which loads models.
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-import django
-
-django.setup()
 
 import torch
 

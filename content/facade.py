@@ -10,18 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from content.models import Asset
-from content.providers.embeddings import EmbeddingProvider, VectorIndex
+from content.providers.embeddings import EmbeddingProvider
 from content.providers.registry import get_backend, get_speech_backend
 from content.providers.speech import SpeechProvider, split_sentences
-from content.providers.text.plan import attribute_label, attribute_value
 
 __all__ = [
     "EmbeddingProvider",
     "SpeechProvider",
-    "VectorIndex",
     "approved_copy_lines",
-    "attribute_label",
-    "attribute_value",
     "embeddings_backend",
     "speech_backend",
     "split_sentences",

@@ -33,15 +33,16 @@ from decimal import Decimal
 
 import numpy as np
 
-from content.facade import EmbeddingProvider, VectorIndex, attribute_label, attribute_value
 from livestream.host.identity import asks_about_host
 from livestream.host.names import ProductNames
 from livestream.host.script import LOW_STOCK_THRESHOLD
 from livestream.host.state import ProductFacts, RundownItem, VariantFacts
+from livestream.host.vectors import Embedder, VectorIndex
 from locales import Locale, get_locale
 from locales.scripts import CJK_CHAR, CJK_RUN
 from trust.compliance import check_compliance
 from trust.grounding import Facts, check_grounding, evidence_from_facts, extract_quantities
+from trust.grounding.attributes import attribute_label, attribute_value
 
 # Calibrated on the labelled questions in tests/livestream/host/test_answers.py (see the report in
 # bench/bench_answers.py): a fact answers when similarity + topic + shared words reach this.
@@ -529,7 +530,7 @@ class AnswerIndex:
     it, so ``update`` after a catalog change embeds only attributes and copy that changed.
     """
 
-    def __init__(self, embeddings: EmbeddingProvider, *, locale: Locale | None = None) -> None:
+    def __init__(self, embeddings: Embedder, *, locale: Locale | None = None) -> None:
         self.embeddings = embeddings
         self.locale = _language(locale) if locale is not None else EN
         self._facts: dict[int, ProductFacts] = {}
@@ -557,7 +558,7 @@ class AnswerIndex:
         cls,
         facts_by_product: Mapping[int, ProductFacts],
         *,
-        embeddings: EmbeddingProvider,
+        embeddings: Embedder,
         locale: Locale | None = None,
     ) -> AnswerIndex:
         index = cls(embeddings, locale=locale)

@@ -10,9 +10,9 @@ from content.providers.embeddings import (
     MODEL_PATH_SETTING,
     EmbeddingProvider,
     MiniLmEmbeddings,
-    VectorIndex,
     default_minilm_path,
 )
+from livestream.host.vectors import VectorIndex
 
 MUG_FACTS = {
     "dishwasher": "The ceramic mug is dishwasher safe and microwave safe.",
