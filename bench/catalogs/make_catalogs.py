@@ -438,7 +438,7 @@ BRANDS_EN = [
     "Fieldnote",
     "Lumen",
     "Oak & Ash",
-    "Tidewater",
+    "Saltmarsh",
     "Pebble",
     "Marrow",
     "Juniper Lane",
