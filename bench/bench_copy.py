@@ -246,8 +246,10 @@ def run(locales: list[str], shared_over: int, top: int, dump: Path | None) -> di
             words = own_words(facts, locale)
             for section, sentences in sentences_of(copy, locale).items():
                 for sentence in sentences:
-                    sentence_count += 1
                     key = (section, skeleton(sentence, words))
+                    if not re.search(r"[^\W_]", key[1].replace("‹X›", "")):
+                        continue  # only the product's own words (a headline that is the title)
+                    sentence_count += 1
                     by_skeleton[key].add(record.sku)
                     examples.setdefault(key, sentence)
             if dump is not None:
