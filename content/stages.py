@@ -33,7 +33,7 @@ from content.review.voice_consent import is_builtin_voice, voice_consent_require
 from content.selectors import facts_for
 from locales import Locale, get_locale
 from shop_ai.models import Store
-from trust.findings import finding_dict
+from trust.findings import Finding, finding_dict
 from trust.grounding import Facts
 from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
 
@@ -271,10 +271,35 @@ def _run_copy(ctx: StageContext) -> list[AssetDraft]:
     ]
 
 
+PHOTO_MISSING_MESSAGES = {
+    "en": "This product has no usable photo, so its images were designed from text alone. "
+    "Add a product photo: shoppers trust what they can see, and the images and the video "
+    "will be made again with it.",
+    "zh-CN": "该商品没有可用的商品图，图片仅由文字设计生成。"  # noqa: RUF001
+    "请上传商品实拍图：买家更信任看得见的商品，图片和视频将据此重新生成。",  # noqa: RUF001
+}
+
+
+def photo_missing_finding(locale: Locale) -> dict[str, Any]:
+    """The review finding on each image of a product without a photo (a warning, not a block)."""
+    message = PHOTO_MISSING_MESSAGES.get(locale.code, PHOTO_MISSING_MESSAGES["en"])
+    return finding_dict(
+        Finding(
+            rule_id="photo_missing",
+            severity="warning",
+            start=0,
+            end=0,
+            excerpt="",
+            message=message,
+        )
+    )
+
+
 def _run_images(ctx: StageContext) -> list[AssetDraft]:
 
-    if ctx.photo is None:
-        raise ProviderError("The product has no checked image to compose with.")
+    # Without a usable photo every layout is designed from type (content.layouts.typographic)
+    # and carries a warning, so the seller still gets a pack and learns a photo would help.
+    findings = [] if ctx.photo is not None else [photo_missing_finding(get_locale(ctx.locale))]
     copy = _copy_of(ctx)
     primary, secondary, accent = ctx.brand_colours
     kit = BrandKit(
@@ -314,7 +339,13 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
                 data=png,
                 extension="png",
                 mime_type="image/png",
-                metadata={"width": image.size[0], "height": image.size[1], "aigc": aigc},
+                findings=list(findings),
+                metadata={
+                    "width": image.size[0],
+                    "height": image.size[1],
+                    "aigc": aigc,
+                    "design": "photo" if ctx.photo is not None else "typographic",
+                },
             )
         )
     return drafts
