@@ -389,6 +389,40 @@ def type_story_frame(inp: LayoutInput, kit: BrandKit, placed: Placed) -> Image.I
     return canvas.convert("RGB")
 
 
+def render_title_tile(inp: LayoutInput, kit: BrandKit, *, side: int = 900) -> Image.Image:
+    """A transparent-cornered square of the brand and the title, standing in for the product
+    photo in the video (no AI label: the video carries its own, once)."""
+    tile = linear_gradient((side, side), kit.primary, kit.secondary, angle=35).convert("RGBA")
+    mask = Image.new("L", (side, side), 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, side - 1, side - 1), radius=side // 14, fill=255)
+    tile.putalpha(mask)
+    ink = readable_on(mix(kit.primary, kit.secondary, 0.5), WHITE)
+    pad = side // 11
+    placed: Placed = []
+    brand_height = side // 18
+    _brand(tile, inp, kit, (pad, pad, side - pad, pad + brand_height), ink, placed)
+    top = pad + brand_height + side // 16
+    headline = _fit(
+        inp.headline,
+        kit,
+        inp,
+        width=side - 2 * pad,
+        height=side - pad - top,
+        sizes=(side // 8, side // 22),
+        max_lines=5,
+        weight=850,
+    )
+    room = side - pad - top
+    draw_text_block(
+        ImageDraw.Draw(tile),
+        headline,
+        left=pad,
+        top=top + max(0, (room - headline.height) // 2),
+        fill=ink,
+    )
+    return tile
+
+
 TYPE_LAYOUTS: dict[str, Callable[[LayoutInput, BrandKit, Placed], Image.Image]] = {
     "marketplace_main": type_marketplace_main,
     "hero_banner": type_hero_banner,

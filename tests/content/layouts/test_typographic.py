@@ -8,7 +8,15 @@ import itertools
 
 import pytest
 
-from content.layouts import LAYOUTS, BrandKit, LayoutInput, render_layout
+from content.layouts import (
+    LAYOUTS,
+    BrandKit,
+    LayoutInput,
+    cut_out_product,
+    render_layout,
+    render_title_tile,
+    typographic,
+)
 from content.layouts.text import ELLIPSIS
 from content.layouts.typographic import render_typographic
 
@@ -68,7 +76,6 @@ def test_long_titles_wrap_onto_several_lines_without_an_ellipsis(
     inputs: dict[str, LayoutInput], brand_kit: BrandKit, name: str, case: str, monkeypatch
 ):
     seen: list[tuple[str, ...]] = []
-    import content.layouts.typographic as typographic  # to watch what the renderer sets
 
     real_fit = typographic._fit
 
@@ -99,3 +106,14 @@ def test_render_layout_designs_from_type_when_there_is_no_photo(
 def test_an_empty_photo_is_still_refused():
     with pytest.raises(ValueError, match="must not be empty"):
         LayoutInput(product_photo=b"", headline="x")
+
+
+def test_the_title_tile_stands_in_for_the_photo_with_clear_corners(
+    inputs: dict[str, LayoutInput], brand_kit: BrandKit
+):
+    tile = render_title_tile(inputs["zh-CN-long"], brand_kit, side=600)
+
+    assert tile.size == (600, 600)
+    assert tile.getpixel((0, 0))[3] == 0  # rounded corners: the video's cut-out keeps them
+    assert tile.getpixel((300, 300))[3] == 255
+    assert cut_out_product(tile).size == (600, 600)
