@@ -20,6 +20,7 @@ from content.layouts import (
 )
 from content.layouts.text import ELLIPSIS, FittedText
 from content.layouts.typographic import render_typographic
+from content.providers.image import Backdrop, BackdropImages
 
 LONG_EN = (
     "Hand-glazed stoneware coffee mug, fired in small batches for slow weekend mornings "
@@ -119,3 +120,19 @@ def test_the_title_tile_stands_in_for_the_photo_with_clear_corners(
     assert alpha.getpixel((0, 0)) == 0  # rounded corners: the video's cut-out keeps them
     assert alpha.getpixel((300, 300)) == 255
     assert cut_out_product(tile).size == (600, 600)
+
+
+def test_a_backdrop_backend_composes_a_product_without_a_photo_from_type(
+    inputs: dict[str, LayoutInput], brand_kit: BrandKit
+):
+    class NeverPaints(BackdropImages):
+        name = "never"
+        model_name = "none"
+
+        def paint_backdrop(self, layout: str, **kwargs: Any) -> Backdrop:
+            raise AssertionError("an empty set was painted for a product without a photo")
+
+    rendered = NeverPaints().render("hero_banner", inputs["en"], brand_kit, subject="mug")
+
+    assert rendered.image.size == LAYOUTS["hero_banner"].size
+    assert rendered.provenance.provider == "compose"
