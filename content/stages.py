@@ -23,7 +23,7 @@ from django.core.files.storage import default_storage
 
 from catalog import facade as catalog_facade
 from catalog.models import Product
-from content.layouts import BrandKit, LayoutInput, encode_png
+from content.layouts import BrandKit, LayoutInput, encode_png, render_title_tile
 from content.providers.base import Provenance, ProviderError, ProviderUnavailable
 from content.providers.registry import backend_name, get_backend, get_speech_backend
 from content.providers.speech import encode_compressed, prepend_disclosure
@@ -33,7 +33,7 @@ from content.review.voice_consent import is_builtin_voice, voice_consent_require
 from content.selectors import facts_for
 from locales import Locale, get_locale
 from shop_ai.models import Store
-from trust.findings import finding_dict
+from trust.findings import Finding, finding_dict
 from trust.grounding import Facts
 from trust.labels import aigc_json, aigc_metadata, label_png, label_wav
 
@@ -271,31 +271,65 @@ def _run_copy(ctx: StageContext) -> list[AssetDraft]:
     ]
 
 
-def _run_images(ctx: StageContext) -> list[AssetDraft]:
+PHOTO_MISSING_MESSAGES = {
+    "en": "This product has no usable photo, so its images were designed from text alone. "
+    "Add a product photo: shoppers trust what they can see, and the images and the video "
+    "will be made again with it.",
+    "zh-CN": "该商品没有可用的商品图，图片仅由文字设计生成。"  # noqa: RUF001
+    "请上传商品实拍图：买家更信任看得见的商品，图片和视频将据此重新生成。",  # noqa: RUF001
+}
 
-    if ctx.photo is None:
-        raise ProviderError("The product has no checked image to compose with.")
-    copy = _copy_of(ctx)
+
+def photo_missing_finding(locale: Locale) -> dict[str, Any]:
+    """The review finding on each image of a product without a photo (a warning, not a block)."""
+    message = PHOTO_MISSING_MESSAGES.get(locale.code, PHOTO_MISSING_MESSAGES["en"])
+    return finding_dict(
+        Finding(
+            rule_id="photo_missing",
+            severity="warning",
+            start=0,
+            end=0,
+            excerpt="",
+            message=message,
+        )
+    )
+
+
+def _brand_kit(ctx: StageContext) -> BrandKit:
     primary, secondary, accent = ctx.brand_colours
-    kit = BrandKit(
+    return BrandKit(
         primary_color=primary, secondary_color=secondary, accent_color=accent, locale=ctx.locale
     )
+
+
+def _layout_input(ctx: StageContext, copy: dict[str, Any]) -> LayoutInput:
+    """What the layouts set: the copy's lines, the facts' prices, and the photo if any."""
     facts = ctx.facts
     locale = get_locale(ctx.locale)
     percent = locale.discount_percent(facts.price, facts.compare_at_price)
-    discount = f"-{percent}%" if percent else None
-    inp = LayoutInput(
+    return LayoutInput(
         product_photo=ctx.photo,
         headline=str(copy.get("headline", facts.title))[:80],
         subheadline=str(copy.get("short_description", ""))[:140],
         features=tuple(str(b)[:60] for b in copy.get("bullets", [])[:3]),
         price_text=_money(locale, facts.price, facts.currency) or "",
         compare_at_text=_money(locale, facts.compare_at_price, facts.currency),
-        offer_badge_text=discount,
+        offer_badge_text=f"-{percent}%" if percent else None,
         brand_name=ctx.brand_name,
         locale=ctx.locale,
         ai_label=locale.phrases("labels")["ai_label"],
     )
+
+
+def _run_images(ctx: StageContext) -> list[AssetDraft]:
+
+    # Without a usable photo every layout is designed from type (content.layouts.typographic)
+    # and carries a warning, so the seller still gets a pack and learns a photo would help.
+    findings = [] if ctx.photo is not None else [photo_missing_finding(get_locale(ctx.locale))]
+    copy = _copy_of(ctx)
+    kit = _brand_kit(ctx)
+    facts = ctx.facts
+    inp = _layout_input(ctx, copy)
     backend = get_backend("image")
     drafts = []
     for layout in IMAGE_LAYOUTS:
@@ -314,7 +348,13 @@ def _run_images(ctx: StageContext) -> list[AssetDraft]:
                 data=png,
                 extension="png",
                 mime_type="image/png",
-                metadata={"width": image.size[0], "height": image.size[1], "aigc": aigc},
+                findings=list(findings),
+                metadata={
+                    "width": image.size[0],
+                    "height": image.size[1],
+                    "aigc": aigc,
+                    "design": "photo" if ctx.photo is not None else "typographic",
+                },
             )
         )
     return drafts
@@ -401,7 +441,12 @@ def _run_video(ctx: StageContext) -> list[AssetDraft]:
 
     composed = {a.variant: a.data for a in ctx.upstream.get("image", []) if a.data}
     copy = _copy_of(ctx)
-    images, weights = video_images(copy.get("shot_list") or [], ctx.photo, composed)
+    photo = ctx.photo
+    if photo is None:
+        # The title tile stands where the photo would (its hash is in the image stage's, which
+        # this stage's input hash includes), so a photo arriving later remakes the video too.
+        photo = encode_png(render_title_tile(_layout_input(ctx, copy), _brand_kit(ctx)))
+    images, weights = video_images(copy.get("shot_list") or [], photo, composed)
     voices = ctx.upstream.get("voice", [])
     if not images or not voices or not voices[0].data:
         raise ProviderError("The video needs the product's images and voice first.")

@@ -19,6 +19,7 @@ from content.layouts.layouts import (
     render_story_frame,
 )
 from content.layouts.text import fit_text, wrap_text
+from content.layouts.typographic import render_title_tile, render_typographic
 
 __all__ = [
     "FONT_FAMILIES",
@@ -38,5 +39,7 @@ __all__ = [
     "render_layout",
     "render_marketplace_main",
     "render_story_frame",
+    "render_title_tile",
+    "render_typographic",
     "wrap_text",
 ]

@@ -73,7 +73,7 @@ class LayoutInput:
     can never go out without its AI label.
     """
 
-    product_photo: bytes
+    product_photo: bytes | None = None  # None: the layouts are designed from type alone
     headline: str = ""
     subheadline: str = ""
     features: tuple[str, ...] = field(default_factory=tuple)
@@ -87,8 +87,8 @@ class LayoutInput:
 
     def __post_init__(self) -> None:
         _check_locale(self.locale)
-        if not self.product_photo:
-            raise ValueError("a product photo is required")
+        if self.product_photo is not None and not self.product_photo:
+            raise ValueError("a product photo, when given, must not be empty")
         features = tuple(f.strip() for f in self.features if f.strip())
         if len(features) > MAX_FEATURES:
             raise ValueError(f"at most {MAX_FEATURES} feature call-outs, got {len(features)}")

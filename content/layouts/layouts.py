@@ -29,6 +29,7 @@ from content.layouts.cutout import cut_out_product_cached
 from content.layouts.inputs import BrandKit, LayoutInput
 from content.layouts.labels import stamp_ai_label
 from content.layouts.text import FittedText, draw_text_block, fit_text
+from content.layouts.typographic import render_typographic
 
 MARKETPLACE_SIZE = (1200, 1200)
 HERO_SIZE = (1920, 1080)
@@ -39,6 +40,8 @@ MARKETPLACE_PRODUCT_SHARE = 0.85
 
 
 def _product(inp: LayoutInput) -> Image.Image:
+    if inp.product_photo is None:
+        raise ValueError("this layout needs a product photo; render_layout designs without one")
     return cut_out_product_cached(inp.product_photo)
 
 
@@ -432,9 +435,15 @@ LAYOUTS: dict[str, LayoutSpec] = {
 
 
 def render_layout(name: str, inp: LayoutInput, kit: BrandKit) -> Image.Image:
-    """Render the named layout; raises KeyError naming the known layouts."""
+    """Render the named layout; raises KeyError naming the known layouts.
+
+    Without a product photo the layout is designed from type instead (same size and label
+    corner), so a catalog without photos still gets every image.
+    """
     try:
         spec = LAYOUTS[name]
     except KeyError:
         raise KeyError(f"unknown layout {name!r}; known: {sorted(LAYOUTS)}") from None
+    if inp.product_photo is None:
+        return render_typographic(name, inp, kit)[0]
     return spec.render(inp, kit)

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from content.models import Asset, GenerationJob, GenerationStage, JobStatus, StageStatus
+from content.stages import IMAGE_LAYOUTS
 from tests.conftest import Actor
 from tests.factories import make_product
 from tests.providers import use_provider
@@ -97,23 +98,58 @@ def test_the_idempotency_key_returns_the_same_job(alice: Actor, django_capture_o
     assert GenerationJob.objects.filter(store=alice.store).count() == 1
 
 
-def test_a_product_without_a_photo_fails_its_images_with_the_reason(
+def test_a_product_without_a_photo_gets_typographic_images_with_a_finding(
     alice: Actor, django_capture_on_commit_callbacks
 ):
-    from config.celery import app
-
     product = make_product(alice.store, photo=False)
-    app.conf.task_eager_propagates = False  # the failing stage is handled, not raised
     job = _start(
         alice,
         django_capture_on_commit_callbacks,
-        {"products": [product.pk], "kinds": ["image"], "locales": ["en"]},
+        {"products": [product.pk], "kinds": ["image"], "locales": ["en", "zh-CN"]},
     )
     detail = alice.client().get(f"/api/v1/generation-jobs/{job['id']}/").json()
-    assert detail["status"] == JobStatus.PARTIAL
-    image_stage = next(s for s in detail["stages"] if s["stage"] == "image")
-    assert image_stage["status"] == "failed"
-    assert "no checked image" in image_stage["error"]
+    assert detail["status"] == JobStatus.SUCCEEDED, detail
+    for locale in ("en", "zh-CN"):
+        images = Asset.objects.filter(product=product, kind="image", locale=locale)
+        assert sorted(images.values_list("variant", flat=True)) == sorted(IMAGE_LAYOUTS)
+        for asset in images:
+            assert asset.metadata["design"] == "typographic"
+            (finding,) = asset.findings
+            assert finding["rule_id"] == "photo_missing"
+            assert finding["severity"] == "warning"
+            assert finding["message"]
+            with Image.open(asset.file.path) as png:
+                assert "AIGC" in png.text  # the implicit AI label, as on photo layouts
+    copy = Asset.objects.get(product=product, kind="copy", locale="en")
+    assert not any(f["rule_id"] == "photo_missing" for f in copy.findings or [])
+
+
+@pytest.mark.slow
+def test_a_photo_that_arrives_later_remakes_only_the_images_and_the_video(
+    alice: Actor, django_capture_on_commit_callbacks, settings
+):
+    settings.SHOP_AI_VIDEO_SIZE = "360x640"
+    product = make_product(alice.store, photo=False)
+    body = {"products": [product.pk], "kinds": ["video"], "locales": ["en"]}
+    first = _start(alice, django_capture_on_commit_callbacks, body)
+    detail = alice.client().get(f"/api/v1/generation-jobs/{first['id']}/").json()
+    assert detail["status"] == JobStatus.SUCCEEDED, detail
+    assert {s["stage"] for s in detail["stages"]} == {"copy", "image", "voice", "video"}
+    assert Asset.objects.filter(product=product, kind="image").count() == len(IMAGE_LAYOUTS)
+    assert Asset.objects.get(product=product, kind="video").file.size > 0
+
+    make_product(alice.store, sku=product.sku)  # the same product, now with its photo
+    second = _start(alice, django_capture_on_commit_callbacks, body)
+    stages = {s.stage: s.status for s in GenerationStage.objects.filter(job_id=second["id"])}
+    assert stages["copy"] == StageStatus.REUSED
+    assert stages["voice"] == StageStatus.REUSED
+    assert stages["image"] == StageStatus.DONE
+    assert stages["video"] == StageStatus.DONE
+    fresh = Asset.objects.filter(product=product, kind="image").order_by("-pk")[
+        : len(IMAGE_LAYOUTS)
+    ]
+    assert {a.metadata["design"] for a in fresh} == {"photo"}
+    assert all(not a.findings for a in fresh)
 
 
 def test_another_stores_products_cannot_be_generated(alice: Actor, bob: Actor):

@@ -152,7 +152,8 @@ class BackdropImages:
     ) -> RenderedImage:
         """The finished ``layout`` image. ``subject`` (the product's category or title) goes
         into the prompt; ``seed_key`` (product and layout) lets seeded backends repeat a scene."""
-        if layout not in SCENE_LAYOUTS:
+        if layout not in SCENE_LAYOUTS or inp.product_photo is None:
+            # Without a photo a painted set would stay empty: the typographic design is better.
             return self.compose.render(layout, inp, kit)
         started = time.perf_counter()
         canvas_size = SCENE_RENDERERS[layout][0]
@@ -255,6 +256,8 @@ def _paste_sticker(canvas: Image.Image, sticker: Image.Image, left: int, top: in
 def _place_product(
     canvas: Image.Image, inp: LayoutInput, centre: tuple[int, int], box: tuple[int, int]
 ) -> Box:
+    if inp.product_photo is None:  # render() sends photo-less products to the compose engine
+        raise ValueError("a scene layout needs the product photo")
     product = fit_within(cut_out_product_cached(inp.product_photo), *box)
     half_w, half_h = product.width // 2, product.height // 2
     # A darker contact shadow than on flat colour: a photographic scene has its own shading.
