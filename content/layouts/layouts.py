@@ -122,9 +122,13 @@ def render_hero_banner(inp: LayoutInput, kit: BrandKit) -> Image.Image:
 
 def draw_hero_copy(
     canvas: Image.Image, inp: LayoutInput, kit: BrandKit, *, ink: RGB, product_box: Box
-) -> None:
+) -> dict[str, Box]:
     """The hero banner's left column (brand, headline, subheadline, price) and its stickers,
-    drawn over whatever background: the composed gradient or a generated scene."""
+    drawn over whatever background: the composed gradient or a generated scene.
+
+    Returns the box of each text block and sticker it placed, so callers and tests can check
+    that none overlaps another.
+    """
     height = canvas.height
     left, column = 130, 860
     draw_brand_mark(
@@ -175,13 +179,16 @@ def draw_hero_copy(
     stack = headline.height + gap_sub + sub.height + gap_tag + (tag.height if tag else 0)
     top = max(200, (height - stack) // 2 + 20)
     draw = ImageDraw.Draw(canvas)
+    boxes: dict[str, Box] = {}
     draw_text_block(draw, headline, left=left, top=top, fill=ink)
+    boxes["headline"] = (left, top, left + headline.width, top + headline.height)
     top += headline.height + gap_sub
     if sub.lines:
         draw_text_block(draw, sub, left=left, top=top, fill=with_alpha(ink, 225))
+        boxes["subheadline"] = (left, top, left + sub.width, top + sub.height)
         top += sub.height
     if tag:
-        _paste_sticker(canvas, tag, left, top + gap_tag)
+        boxes["price"] = _paste_sticker(canvas, tag, left, top + gap_tag)
     if inp.offer_badge_text:
         burst = build_offer_burst(
             inp.offer_badge_text,
@@ -191,10 +198,15 @@ def draw_hero_copy(
             family=kit.font_family,
             locale=inp.locale,
         )
-        _paste_sticker(canvas, burst, product_box[0] - 190, product_box[1] + 10)
+        # On the product's top-left edge, but never over the copy: a wide headline pushes
+        # the burst right, onto the product.
+        text_right = max(box[2] for box in boxes.values())
+        burst_left = max(product_box[0] - 190, text_right + 40)
+        boxes["offer"] = _paste_sticker(canvas, burst, burst_left, product_box[1] + 10)
     stamp_ai_label(
         canvas, inp.ai_label_text, corner="top-right", family=kit.font_family, locale=inp.locale
     )
+    return boxes
 
 
 def render_feature_card(inp: LayoutInput, kit: BrandKit) -> Image.Image:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
 from content.layouts import LAYOUTS, BrandKit, LayoutInput, plan_ai_label, render_layout
 from content.layouts.cutout import cut_out_product_cached
 from content.layouts.encode import encode_png
+from content.layouts.layouts import HERO_SIZE, draw_hero_copy
 
 EXPECTED_SIZES = {
     "marketplace_main": (1200, 1200),
@@ -149,3 +152,27 @@ def test_a_logo_replaces_the_brand_name(english_input, brand_kit):
 def test_unknown_layout_names_the_known_ones(english_input, brand_kit):
     with pytest.raises(KeyError, match="marketplace_main"):
         render_layout("billboard", english_input, brand_kit)
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Stoneware coffee mug, 350 ml: 25% Off",
+        "Stay cold for 24 hours, anywhere you go",
+        "手工上釉粗陶咖啡杯，小批量烧制，陪你度过每一个悠闲的早晨",  # noqa: RUF001
+    ],
+)
+def test_the_hero_offer_burst_never_sits_on_the_copy(english_input, brand_kit, headline):
+    locale = "zh-CN" if not headline.isascii() else "en"
+    inp = replace(english_input, headline=headline, locale=locale)
+    canvas = Image.new("RGBA", HERO_SIZE, (40, 60, 90, 255))
+    product_box = (1030, 180, 1790, 940)  # where the hero banner puts a 760 px product
+    boxes = draw_hero_copy(canvas, inp, brand_kit, ink=(255, 255, 255), product_box=product_box)
+
+    assert "offer" in boxes
+    for name in ("headline", "subheadline", "price"):
+        assert not _overlaps(boxes["offer"], boxes[name]), (name, boxes)
