@@ -19,6 +19,7 @@ from locales import LOCALE_CODES, Locale, get_locale
 from shop_ai.models import Store
 from trust.compliance import check_compliance
 from trust.grounding import extract_quantities
+from trust.grounding.attributes import is_selling_point
 
 
 def rooms_for_store(store: Store) -> QuerySet[LiveRoom]:
@@ -120,6 +121,7 @@ def _speakable_attributes(product: CatalogProduct) -> dict[str, str]:
         for name, value in product.attributes.items()
         if isinstance(value, str | int | float)
         and str(value).strip()
+        and is_selling_point(str(name))
         and _may_say(str(name), str(value), product)
     }
     if product.brand:

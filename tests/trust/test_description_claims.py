@@ -20,6 +20,7 @@ from trust.grounding import (
     claims_from_description,
     description_text,
 )
+from trust.grounding.attributes import is_selling_point
 
 EN = get_locale("en")
 ZH = get_locale("zh-CN")
@@ -189,3 +190,11 @@ def test_box_contents_are_a_short_list_not_a_warranty_or_a_sentence():
 def test_replacing_the_description_rereads_its_claims():
     facts = dataclasses.replace(_facts(MUG_HTML), description="GOTS certified.")
     assert _keys(list(facts.claims)) == ["cert:gots"]
+
+
+def test_feed_bookkeeping_fields_are_not_selling_points():
+    assert not is_selling_point("availability")
+    assert not is_selling_point("Condition")
+    assert not is_selling_point("google_product_category")
+    assert is_selling_point("material")
+    assert is_selling_point("capacity_ml")

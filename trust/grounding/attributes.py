@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["attribute_label", "attribute_value"]
+__all__ = ["FEED_BOOKKEEPING", "attribute_label", "attribute_value", "is_selling_point"]
 
 _UNIT_IN_KEY = re.compile(
     r"(?:^|_)(ml|l|g|kg|mg|cm|mm|m|in|inch|inches|oz|lb|lbs|mah|wh|w|v|gb|tb|h|hours|days|"
@@ -34,3 +34,21 @@ def attribute_label(key: str) -> str:
     """ "capacity_ml" → "capacity", "Country of origin" → "country of origin"."""
     label = _UNIT_IN_KEY.sub("", key.strip()) or key.strip()
     return " ".join(label.replace("_", " ").replace("-", " ").split()).lower()
+
+
+# Fields a product feed carries for the marketplace, not for the buyer: a writer that states
+# them produces "Availability: in_stock" and "Condition: new" as selling points.
+FEED_BOOKKEEPING = frozenset(
+    {
+        "availability", "availability_date", "condition", "gtin", "mpn", "ean", "upc", "isbn",
+        "identifier_exists", "google_product_category", "product_type", "item_group_id",
+        "link", "mobile_link", "image_link", "additional_image_link", "shipping",
+        "shipping_weight", "tax", "adult", "custom_label_0", "custom_label_1",
+        "custom_label_2", "custom_label_3", "custom_label_4", "expiration_date",
+    }
+)  # fmt: skip
+
+
+def is_selling_point(key: str) -> bool:
+    """Whether an attribute is about the product (material, size) rather than the feed."""
+    return attribute_label(key).replace(" ", "_") not in FEED_BOOKKEEPING

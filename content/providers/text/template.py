@@ -56,6 +56,7 @@ from locales import Locale, Phrasebook, has_cjk
 from trust.compliance import rewrite_compliant
 from trust.findings import Finding
 from trust.grounding import Claim, Facts, claims_from_description, evidence_from_facts
+from trust.grounding.attributes import is_selling_point
 
 # v3: description claims lead; no category or brand-echo bullets.
 TEMPLATE_MODEL = "template-v3"
@@ -256,7 +257,7 @@ def _features(
     labels: Mapping[str, str] = phrases["attribute_labels"]
     attributes: Mapping[str, Phrasebook] = phrases["attributes"]
     for key, raw in facts.attributes.items():
-        if not raw.strip():
+        if not raw.strip() or not is_selling_point(key):
             continue
         label = labels.get(attribute_label(key), attribute_label(key))
         spec = attributes.get(attribute_kind(key), attributes["other"])

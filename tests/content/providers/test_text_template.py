@@ -126,3 +126,14 @@ def test_the_registry_builds_the_configured_writer(settings):
     settings.SHOP_AI_PROVIDERS = {**settings.SHOP_AI_PROVIDERS, "text": {"BACKEND": "gpt-9"}}
     with pytest.raises(ProviderUnavailable, match=r'SHOP_AI_PROVIDERS\["text"\]\["BACKEND"\]'):
         get_backend("text")
+
+
+@pytest.mark.parametrize("locale", ["en", "zh-CN"])
+def test_feed_fields_are_not_sold_as_features(locale):
+    # A Google Merchant feed keeps availability and condition as attributes.
+    attributes = {**MUG.attributes, "availability": "in_stock", "condition": "new"}
+    facts = dataclasses.replace(MUG, attributes=attributes)
+    text = TemplateWriter().write(CopyRequest(facts, locale, "Acme", sku="MUG-1")).copy.as_text()
+    assert "in_stock" not in text
+    assert "condition" not in text.lower()
+    assert "Italy" in text or "意大利" in text  # a real attribute is still there
