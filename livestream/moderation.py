@@ -8,6 +8,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
+from locales.scripts import CJK_CHAR
+
 ReasonCode = Literal[
     "ok",
     "abuse",
@@ -246,7 +248,6 @@ AUX_PRONOUN = re.compile(
 
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"), None)
 LATIN_TOKEN = re.compile(r"[a-z0-9*@$!]+")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -408,7 +409,7 @@ def mentions_banned_topic(text: str, banned_topics: tuple[str, ...] | list[str])
         needle = clean_text(topic).casefold()
         if not needle:
             continue
-        if CJK.search(needle):
+        if CJK_CHAR.search(needle):
             if needle in lowered:
                 return True
         elif re.search(r"\b" + re.escape(needle) + r"\b", lowered):
@@ -421,7 +422,7 @@ def is_question(text: str) -> bool:
     lowered = clean_text(text).casefold()
     if "?" in lowered:  # NFKC already folded the full-width question mark
         return True
-    if CJK.search(lowered):
+    if CJK_CHAR.search(lowered):
         stripped = re.sub(r"[\s.!。!~…]+$", "", lowered)
         if stripped.endswith(QUESTION_ZH_ENDINGS):
             return True

@@ -29,6 +29,18 @@ def get_locale(code: str | Locale) -> Locale:
         ) from None
 
 
+def find_locale(tag: str | Locale) -> Locale | None:
+    """The registered ``Locale`` a BCP 47 tag names: the exact code first ("zh-CN"), else the
+    first locale of its language ("en-US" -> en; "zh", "zh_Hans" -> zh-CN); None if neither.
+    """
+    if isinstance(tag, Locale):
+        return tag
+    if tag in _LOCALES:
+        return _LOCALES[tag]
+    language = tag.strip().replace("_", "-").split("-", 1)[0].lower()
+    return next((known for known in _LOCALES.values() if known.language == language), None)
+
+
 def register_locale(locale: Locale, *, replace: bool = False) -> Locale:
     """Make ``locale`` available to every feature by its code."""
     if locale.code in _LOCALES and not replace:

@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from locales import Locale, UnknownLocale, get_locale, register_locale, unregister_locale
+from locales import (
+    Locale,
+    UnknownLocale,
+    find_locale,
+    get_locale,
+    register_locale,
+    unregister_locale,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +75,17 @@ def test_a_locale_defined_elsewhere_is_found_by_its_code():
             get_locale("fr").phrases("host")
     finally:
         unregister_locale("fr")
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [("zh-CN", "zh-CN"), ("zh_Hans", "zh-CN"), ("zh", "zh-CN"), ("en-US", "en"), ("EN", "en")],
+)
+def test_a_tag_finds_its_locale_by_code_then_by_language(tag, code):
+    found = find_locale(tag)
+    assert found is not None
+    assert found.code == code
+
+
+def test_a_tag_of_an_unknown_language_finds_nothing():
+    assert find_locale("fr-FR") is None

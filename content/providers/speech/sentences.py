@@ -7,21 +7,12 @@ default locale, so a voice never fails for want of a sentence splitter.
 
 from __future__ import annotations
 
-from content.providers.speech.result import language_of
-from locales import DEFAULT_LOCALE, Locale, UnknownLocale, get_locale, registered_locales
+from locales import DEFAULT_LOCALE, Locale, find_locale, get_locale
 
 
 def speech_locale(code: str | Locale) -> Locale:
     """The registered ``Locale`` for a speech locale tag, by code, then language, then default."""
-    try:
-        return get_locale(code)
-    except UnknownLocale:
-        pass
-    language = language_of(str(code))
-    for locale in registered_locales():
-        if locale.language == language:
-            return locale
-    return get_locale(DEFAULT_LOCALE)
+    return find_locale(code) or get_locale(DEFAULT_LOCALE)
 
 
 def split_sentences(text: str, locale: str | Locale = DEFAULT_LOCALE) -> list[str]:

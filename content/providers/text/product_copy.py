@@ -23,9 +23,8 @@ from content.providers.base import Provenance
 from locales import (
     DEFAULT_LOCALE,
     Locale,
-    UnknownLocale,
     cjk_count,
-    get_locale,
+    find_locale,
     registered_locales,
 )
 from trust.compliance import MISSING_REQUIRED_WORD, StoreRules, check_compliance
@@ -78,16 +77,9 @@ EXTRA_FIELD_DEFAULTS: dict[str, Any] = {
 def normalize_locale(locale: str | Locale) -> Locale:
     """The registered ``Locale`` a code names: "zh-CN" exactly, else by its language
     ("en-US" → en; "zh", "zh_CN", "zh-Hans" → zh-CN); an unknown language is an error."""
-    if isinstance(locale, Locale):
-        return locale
-    try:
-        return get_locale(locale)
-    except UnknownLocale:
-        pass
-    language = locale.strip().lower().replace("_", "-").split("-")[0]
-    for known in registered_locales():
-        if known.language == language:
-            return known
+    found = find_locale(locale)
+    if found is not None:
+        return found
     codes = " or ".join(repr(known.code) for known in registered_locales())
     raise ValueError(f"Product copy is written in {codes}, not {locale!r}.")
 
