@@ -198,3 +198,18 @@ def test_feed_bookkeeping_fields_are_not_selling_points():
     assert not is_selling_point("google_product_category")
     assert is_selling_point("material")
     assert is_selling_point("capacity_ml")
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Model is 185 cm and wears a size M.", "模特身高175cm，穿M码。"],
+)
+def test_a_measure_of_the_person_wearing_it_is_not_a_product_claim(description):
+    assert [c for c in claims_from_description(description) if c.kind == "dimensions"] == []
+
+
+def test_the_products_own_measure_beside_a_model_sentence_is_still_a_claim():
+    claims = claims_from_description("Measures 70 cm long. Model is 185 cm.")
+    assert [(c.kind, c.value) for c in claims if c.kind == "dimensions"] == [
+        ("dimensions", Decimal("70"))
+    ]

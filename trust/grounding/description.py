@@ -407,6 +407,19 @@ def _named_claims(text: str) -> list[Claim]:
     return claims
 
 
+# A measure in a sentence about the person wearing or holding the product ("Model is 185 cm
+# and wears a size M", "模特身高175cm") describes that person, not the product.
+_PERSON = re.compile(r"\b(?:models?|wearer|she|he)\b|模特|身高", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
+
+
+def _about_a_person(text: str, start: int, end: int) -> bool:
+    ends_before = [match.end() for match in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    sentence = text[ends_before[-1] if ends_before else 0 : after.start() if after else len(text)]
+    return _PERSON.search(sentence) is not None
+
+
 def _quantity_claims(text: str) -> list[Claim]:
     """Every number with a unit is a claim of its dimension (350 ml, 180 g/m², 30 x 20 cm)."""
     normalized = normalize_text(text)
@@ -431,9 +444,10 @@ def _quantity_claims(text: str) -> list[Claim]:
         if dimension == "mass_g" and per_area:
             end, kind = per_area.end(), "fabric_weight"
         unit = "g/m²" if kind == "fabric_weight" else last.unit
-        claims.append(
-            _claim(kind, f"quantity:{kind}", text, start, end, value=last.value, unit=unit)
-        )
+        if not _about_a_person(text, start, end):
+            claims.append(
+                _claim(kind, f"quantity:{kind}", text, start, end, value=last.value, unit=unit)
+            )
         index += 1
     for match in _GSM.finditer(text):
         claims.append(
